@@ -1,0 +1,83 @@
+"""Build the Faust app from settings: topics, agents, the stats table and the web views."""
+
+from __future__ import annotations
+
+import os
+import socket
+import ssl
+
+import faust
+import orjson
+
+from agents import enrich, normalise
+from agents.context import Context
+from agents.topics import declare
+from pipeline.settings import Settings, get_settings
+
+
+def _credentials(settings: Settings) -> faust.types.auth.CredentialsT | None:
+    proto = settings.security_protocol.upper()
+    if proto == "PLAINTEXT":
+        return None
+    ssl_context = ssl.create_default_context(cafile=settings.ssl_cafile) if proto.endswith("SSL") else None
+    if proto.startswith("SASL"):
+        password = settings.sasl_password.get_secret_value() if settings.sasl_password else ""
+        return faust.SASLCredentials(username=settings.sasl_username or "", password=password,
+                                     mechanism=settings.sasl_mechanism, ssl_context=ssl_context)
+    return faust.SSLCredentials(ssl_context)
+
+
+def create_app(settings: Settings | None = None, worker_name: str | None = None) -> tuple[faust.App, Context]:
+    settings = settings or get_settings()
+    worker_id = worker_name or f"{socket.gethostname()}:{os.getpid()}"
+    datadir = settings.data_dir / f"worker-{settings.web_port}"
+    app = faust.App(
+        settings.app_id,
+        broker=settings.broker_url,
+        broker_credentials=_credentials(settings),
+        value_serializer="raw",
+        key_serializer="raw",
+        topic_partitions=settings.partitions,
+        topic_replication_factor=1,
+        datadir=str(datadir),
+        store="memory://",
+        web_host=settings.web_host,
+        web_port=settings.web_port,
+        web_bind=settings.web_host,
+        web_in_thread=False,
+        producer_acks=-1,
+        consumer_auto_offset_reset="earliest",
+        broker_commit_every=100,
+        broker_commit_interval=1.0,
+        table_cleanup_interval=30.0,
+    )
+    ctx = Context(app=app, settings=settings, topics=declare(app, settings), worker_id=worker_id)
+    normalise.register(ctx)
+    enrich.register(ctx)
+    _register_stats(ctx)
+    from pipeline.web.views import register as register_web
+
+    register_web(ctx)
+    return app, ctx
+
+
+def _register_stats(ctx: Context) -> None:
+    """Every worker writes its metrics under its own key in a global table; every worker
+    reads all keys, so any dashboard shows the whole group."""
+    stats = ctx.app.GlobalTable("worker-stats", key_type=bytes, value_type=bytes,
+                                key_serializer="raw", value_serializer="raw", partitions=1,
+                                use_partitioner=True)
+    ctx.stats_table = stats  # type: ignore[attr-defined]
+
+    @ctx.app.timer(interval=2.0)
+    async def publish_stats() -> None:
+        snapshot = ctx.metrics.snapshot()
+        snapshot["worker"] = ctx.worker_id
+        snapshot["web"] = f"http://{ctx.settings.web_host}:{ctx.settings.web_port}/"
+        try:
+            snapshot["assignment"] = sorted(
+                f"{tp.topic}[{tp.partition}]" for tp in ctx.app.consumer.assignment()
+            )
+        except Exception:  # noqa: BLE001 - not assigned yet
+            snapshot["assignment"] = []
+        stats[ctx.worker_id.encode()] = orjson.dumps(snapshot)

@@ -1,0 +1,60 @@
+"""What every agent module needs, passed explicitly instead of through module globals."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import faust
+
+from agents.topics import Topics
+from pipeline.messages import dead_letter, encode
+from pipeline.metrics import Metrics
+from pipeline.settings import Settings
+
+
+@dataclass
+class Context:
+    app: faust.App
+    settings: Settings
+    topics: Topics
+    metrics: Metrics = field(default_factory=Metrics)
+    # One thread: spaCy and normalisation run here, off the event loop, one batch at a time.
+    executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, "newswire-nlp"))
+    worker_id: str = ""
+    stats_table: object = None  # the global "worker-stats" table, set by agents.app
+
+    async def run_blocking(self, fn, *args):  # noqa: ANN001, ANN201
+        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+
+    async def send(self, topic: faust.TopicT, key: str | None, value: bytes) -> asyncio.Future:
+        """Publish now (not attached to the source offset) and return the delivery future.
+
+        Callers await these futures before taking the next batch, so a source offset is
+        committed only after its outputs are acknowledged by the broker: at-least-once.
+        """
+        return await topic.send(key=key.encode() if key else None, value=value, force=True)
+
+    async def send_dead_letter(self, stage: str, error: BaseException, event: faust.EventT | None = None,
+                               value: bytes | None = None, article_id: str | None = None) -> asyncio.Future:
+        msg = event.message if event is not None else None
+        record = dead_letter(
+            stage=stage, error=error, value=value if value is not None else (event.value if event else None),
+            key=event.key if event is not None else None,
+            topic=msg.topic if msg else None, partition=msg.partition if msg else None,
+            offset=msg.offset if msg else None, article_id=article_id,
+        )
+        self.metrics.dead_letters[record.reason] += 1
+        self.metrics.recent_dead.appendleft({
+            "stage": record.stage, "reason": record.reason, "message": record.message[:300],
+            "article_id": record.article_id, "offset": record.offset, "partition": record.partition,
+            "failed_at": record.failed_at, "payload": record.payload[:2000],
+        })
+        self.metrics.agent(stage).errors += 1
+        return await self.send(self.topics.deadletter, article_id or (record.key or None), encode(record))
+
+
+def now() -> float:
+    return time.monotonic()

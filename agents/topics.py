@@ -1,0 +1,33 @@
+"""The pipeline's topics. Values are raw bytes (orjson-encoded records) so that a malformed
+message reaches our code, and the dead-letter topic, instead of failing in a deserializer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import faust
+
+from pipeline.settings import Settings
+
+
+@dataclass
+class Topics:
+    raw: faust.TopicT
+    normalised: faust.TopicT
+    enriched: faust.TopicT
+    quotes: faust.TopicT
+    deadletter: faust.TopicT
+
+
+def declare(app: faust.App, settings: Settings) -> Topics:
+    def topic(name: str) -> faust.TopicT:
+        return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw",
+                         value_serializer="raw", partitions=settings.partitions)
+
+    return Topics(
+        raw=topic(settings.topic_raw),
+        normalised=topic(settings.topic_normalised),
+        enriched=topic(settings.topic_enriched),
+        quotes=topic(settings.topic_quotes),
+        deadletter=topic(settings.topic_deadletter),
+    )

@@ -1,0 +1,309 @@
+"""The ``newswire`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+
+from pipeline.settings import get_settings
+
+DEMO_DIR = Path(__file__).parent / "demo" / "stories"
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# --- broker / worker / run ---------------------------------------------------------------
+
+def cmd_broker(args: argparse.Namespace) -> int:
+    from pipeline.broker import EmbeddedBroker
+
+    s = get_settings()
+    with EmbeddedBroker(s.broker_host, args.port or s.broker_port) as broker:
+        _err(f"embedded Kafka broker (Tansu) on {broker.bootstrap}; Ctrl-C to stop")
+        try:
+            while broker.process and broker.process.poll() is None:
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    if args.web_port:
+        os.environ["NEWSWIRE_WEB_PORT"] = str(args.web_port)
+        get_settings.cache_clear()
+    s = get_settings()
+    from faust import Worker
+
+    from agents.app import create_app
+    from pipeline.broker import port_open
+
+    host, _, port = s.bootstrap_servers.split(",")[0].rpartition(":")
+    waited = 0.0
+    while not port_open(host, int(port)):
+        if waited % 10 == 0:
+            _err(f"waiting for the Kafka broker at {host}:{port} (NEWSWIRE_BROKER="
+                 f"{s.broker or 'unset: the embedded broker started by `newswire run`'}) ...")
+        time.sleep(1.0)
+        waited += 1.0
+    app, _ctx = create_app(s)
+    _err(f"worker: dashboard http://{s.web_host}:{s.web_port}/dashboard")
+    worker = Worker(app, loglevel=args.loglevel or s.log_level, web_port=s.web_port, web_host=s.web_host)
+    worker.execute_from_commandline()
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from pipeline.broker import EmbeddedBroker
+
+    s = get_settings()
+    s.data_dir.mkdir(parents=True, exist_ok=True)
+    broker = None
+    env = dict(os.environ)
+    if not s.broker:
+        broker = EmbeddedBroker(s.broker_host, s.broker_port, log_path=s.data_dir / "broker.log").start()
+        _err(f"embedded Kafka broker (Tansu) on {broker.bootstrap}")
+    procs: list[subprocess.Popen] = []
+    try:
+        for i in range(args.workers):
+            port = s.web_port + i
+            procs.append(subprocess.Popen([sys.executable, "-m", "pipeline.cli", "worker", "--web-port", str(port)],
+                                          env=env))
+        _err(f"dashboard: http://{s.web_host}:{s.web_port}/dashboard  ({args.workers} worker(s); Ctrl-C stops all)")
+        if args.demo:
+            _wait_ready(s.web_host, s.web_port)
+            time.sleep(1.0)
+            _err("demo feed: ingesting the bundled sample stories")
+            subprocess.call([sys.executable, "-m", "pipeline.cli", "ingest", "--quiet", str(DEMO_DIR)], env=env)
+        while all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+        _err("a worker exited; stopping")
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        if broker:
+            broker.stop()
+
+
+def _wait_ready(host: str, port: int, timeout: float = 120.0) -> bool:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://{host}:{port}/readyz", timeout=2) as r:  # noqa: S310
+                if r.status == 200:
+                    return True
+        except Exception:  # noqa: BLE001
+            pass
+        time.sleep(1.0)
+    return False
+
+
+# --- ingest / subscribe --------------------------------------------------------------------
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from pipeline.ingest.producer import send_all
+    from pipeline.ingest.readers import read_paths
+
+    s = get_settings()
+    if not args.paths and not args.stdin:
+        _err("newswire ingest: give files or directories, or --stdin for JSONL on standard input")
+        return 2
+    items = _stdin_items() if args.stdin else read_paths(args.paths)
+    progress = None
+    if not args.quiet and sys.stderr.isatty():
+        from rich.progress import Progress
+
+        progress = Progress(transient=True)
+        task = progress.add_task("ingesting", total=None)
+        progress.start()
+
+        def on_progress(summary) -> None:  # noqa: ANN001
+            progress.update(task, completed=summary.sent + len(summary.rejected))
+    else:
+        on_progress = None
+    try:
+        summary = asyncio.run(send_all(items, s, on_progress))
+    finally:
+        if progress:
+            progress.stop()
+    _err(f"sent {summary.sent}, skipped {summary.skipped}, rejected {len(summary.rejected)} to {s.topic_raw}")
+    for rejected in summary.rejected:
+        _err(f"  rejected {rejected.source}: {rejected.reason}")
+    return 0 if summary.sent or not summary.rejected else 1
+
+
+def _stdin_items():  # noqa: ANN202
+    from pydantic import ValidationError
+
+    from pipeline.ingest.readers import Rejected
+    from schemas.records import RawArticle
+
+    for n, line in enumerate(sys.stdin.buffer, 1):
+        if line.strip():
+            try:
+                yield RawArticle.model_validate(orjson.loads(line))
+            except (orjson.JSONDecodeError, ValidationError) as exc:
+                yield Rejected(f"stdin:{n}", str(exc).splitlines()[0])
+
+
+def cmd_subscribe(args: argparse.Namespace) -> int:
+    from pipeline.client import subscribe_raw
+
+    s = get_settings()
+    topic = {"enriched": s.topic_enriched, "quotes": s.topic_quotes, "deadletter": s.topic_deadletter,
+             "raw": s.topic_raw, "normalised": s.topic_normalised}.get(args.topic, args.topic)
+
+    async def main() -> None:
+        count = 0
+        async for value in subscribe_raw(s, topic, group=args.group, from_beginning=args.from_beginning,
+                                         idle_timeout=args.timeout):
+            sys.stdout.buffer.write(value + b"\n")
+            sys.stdout.buffer.flush()
+            count += 1
+            if args.limit and count >= args.limit:
+                return
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+# --- offline -------------------------------------------------------------------------------
+
+def cmd_enrich(args: argparse.Namespace) -> int:
+    from pipeline.enrich import chunked, enrich_batch
+    from pipeline.errors import PipelineError
+    from pipeline.ingest.readers import Rejected, read_paths
+    from pipeline.ingest.producer import prepare
+    from pipeline.messages import encode
+    from pipeline.nlp.model import load_model
+    from pipeline.normalise import normalise
+
+    s = get_settings()
+    nlp = load_model(args.model or s.model)
+    out = sys.stdout.buffer
+    done = failed = 0
+    started = time.monotonic()
+
+    def articles():  # noqa: ANN202
+        nonlocal failed
+        for item in read_paths(args.paths):
+            if isinstance(item, Rejected):
+                failed += 1
+                _err(f"skipped {item.source}: {item.reason}")
+                continue
+            try:
+                yield normalise(prepare(item), max_chars=s.max_article_bytes)
+            except PipelineError as exc:
+                failed += 1
+                _err(f"skipped {item.id}: {exc.reason}: {exc}")
+
+    for batch in chunked(articles(), 32):
+        for article in enrich_batch(batch, nlp):
+            out.write(encode(article) + b"\n")
+        done += len(batch)
+        out.flush()
+        if not args.quiet and done % 256 < len(batch):
+            rate = done / max(time.monotonic() - started, 1e-9)
+            _err(f"enriched {done} articles ({rate:.1f}/s)")
+    if not args.quiet:
+        _err(f"enriched {done} articles, {failed} skipped, in {time.monotonic() - started:.1f}s")
+    return 0 if done or not failed else 1
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from schemas.generate import SCHEMA_DIR, render, write_all
+    from schemas.records import ALL_RECORDS
+
+    if args.write:
+        for path in write_all():
+            _err(f"wrote {path}")
+        return 0
+    if args.check:
+        stale = [n for n in ALL_RECORDS if (SCHEMA_DIR / f"{n}.schema.json").read_bytes() != render(n)]
+        if stale:
+            _err(f"schemas out of date: {', '.join(stale)}; run `newswire schema --write`")
+            return 1
+        return 0
+    names = [args.name] if args.name else list(ALL_RECORDS)
+    for name in names:
+        sys.stdout.buffer.write(render(name))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="newswire", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="embedded broker (unless NEWSWIRE_BROKER is set) + workers + dashboard")
+    r.add_argument("--workers", type=int, default=1, help="worker processes (one core each)")
+    r.add_argument("--demo", action="store_true", help="feed the bundled demo stories once the pipeline is up")
+    r.set_defaults(fn=cmd_run)
+
+    w = sub.add_parser("worker", help="one Faust worker (run several to scale)")
+    w.add_argument("--web-port", type=int, help="dashboard/API port (default NEWSWIRE_WEB_PORT)")
+    w.add_argument("-l", "--loglevel", choices=["crit", "error", "warn", "info", "debug"])
+    w.set_defaults(fn=cmd_worker)
+
+    b = sub.add_parser("broker", help="run the embedded Kafka broker alone")
+    b.add_argument("--port", type=int)
+    b.set_defaults(fn=cmd_broker)
+
+    i = sub.add_parser("ingest", help="send files/directories (txt, json, jsonl, html) to news.raw")
+    i.add_argument("paths", nargs="*")
+    i.add_argument("--stdin", action="store_true", help="read JSONL RawArticles from standard input")
+    i.add_argument("--quiet", action="store_true")
+    i.set_defaults(fn=cmd_ingest)
+
+    sb = sub.add_parser("subscribe", help="print a topic as JSONL")
+    sb.add_argument("--topic", default="enriched", help="enriched, quotes, deadletter, or a topic name")
+    sb.add_argument("--group", help="durable consumer group: resume where it left off")
+    sb.add_argument("--from-beginning", action="store_true")
+    sb.add_argument("--limit", type=int, default=0, help="stop after N records")
+    sb.add_argument("--timeout", type=float, default=None, help="stop after N seconds without records")
+    sb.set_defaults(fn=cmd_subscribe)
+
+    e = sub.add_parser("enrich", help="offline: enrich files, no broker; one JSON line per article")
+    e.add_argument("paths", nargs="+")
+    e.add_argument("--model", help="spaCy model (default NEWSWIRE_MODEL)")
+    e.add_argument("--quiet", action="store_true")
+    e.set_defaults(fn=cmd_enrich)
+
+    sc = sub.add_parser("schema", help="print the JSON Schemas of the records")
+    sc.add_argument("name", nargs="?")
+    sc.add_argument("--write", action="store_true", help="regenerate schemas/json")
+    sc.add_argument("--check", action="store_true", help="fail if the checked-in schemas are stale")
+    sc.set_defaults(fn=cmd_schema)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.fn(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

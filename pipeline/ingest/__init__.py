@@ -1,0 +1,1 @@
+"""Getting articles in: file readers and the Kafka producer used by ``newswire ingest``."""

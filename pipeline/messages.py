@@ -1,0 +1,63 @@
+"""Topic values: orjson in and out, raw-message validation, dead letters."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime
+
+import orjson
+from pydantic import BaseModel, ValidationError
+
+from pipeline.errors import InvalidInput, PipelineError, Reason, TooLarge
+from pipeline.normalise.decode import decode_bytes
+from schemas.records import DeadLetter, RawArticle
+
+
+def encode(record: BaseModel) -> bytes:
+    return orjson.dumps(record.model_dump(mode="json", exclude_none=False))
+
+
+def parse_raw_message(value: bytes | None, max_bytes: int) -> RawArticle:
+    """Validate one ``news.raw`` value. Raises PipelineError with the dead-letter reason."""
+    if value is None or len(value) == 0:
+        raise PipelineError("empty message", Reason.EMPTY_BODY)
+    if len(value) > max_bytes:
+        raise TooLarge(f"message is {len(value)} bytes, over NEWSWIRE_MAX_ARTICLE_BYTES={max_bytes}")
+    try:
+        data = orjson.loads(value)
+    except orjson.JSONDecodeError as exc:
+        try:
+            decode_bytes(value)
+        except PipelineError:
+            raise PipelineError("message is binary data, not JSON", Reason.UNDECODABLE) from exc
+        raise PipelineError(f"message is not valid JSON: {exc}", Reason.INVALID_JSON) from exc
+    if not isinstance(data, dict):
+        raise InvalidInput(f"expected a JSON object, got {type(data).__name__}")
+    try:
+        raw = RawArticle.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or None
+        raise InvalidInput(f"field {field!r}: {err['msg']}", field=field) from exc
+    if not (raw.body and raw.body.strip()) and not (raw.html and raw.html.strip()):
+        raise PipelineError("article has neither body nor html", Reason.EMPTY_BODY, field="body")
+    return raw
+
+
+def dead_letter(
+    *, stage: str, error: BaseException, value: bytes | None, key: bytes | None = None,
+    topic: str | None = None, partition: int | None = None, offset: int | None = None,
+    article_id: str | None = None,
+) -> DeadLetter:
+    reason = error.reason if isinstance(error, PipelineError) else Reason.NORMALISE_FAILED
+    payload = value or b""
+    try:
+        text, encoding = payload.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        text, encoding = base64.b64encode(payload).decode(), "base64"
+    return DeadLetter(
+        stage=stage, reason=str(reason), message=str(error)[:2000] or type(error).__name__,
+        article_id=article_id, key=key.decode("utf-8", "replace") if key else None,
+        payload=text, payload_encoding=encoding, topic=topic, partition=partition, offset=offset,
+        failed_at=datetime.now(UTC).isoformat(),
+    )

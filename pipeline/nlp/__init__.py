@@ -1,0 +1,1 @@
+"""Entity and quote extraction on spaCy parses. Pure functions of (text, Doc)."""

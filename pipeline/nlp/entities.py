@@ -1,0 +1,196 @@
+"""Canonical entities from spaCy's NER, with the fixes news copy needs.
+
+Mentions are merged into one entity per real-world name (``Saleh`` into ``Amrullah Saleh``,
+``the Taliban`` into ``Taliban``), every mention of a name gets the story's majority label,
+dateline debris is dropped, and the dateline's location and agencies are added as mentions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from pipeline.nlp.gazetteer import city_country, country_code
+from schemas.records import Entity, Mention, NormalisedArticle
+
+NAMED_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"}
+_LABEL_PRIORITY = ["PERSON", "GPE", "LOC", "ORG", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"]
+_LEADING = re.compile(r"^(?:the|The|THE)\s+")
+_TRAILING = re.compile(r"(?:'s|\u2019s|'|\u2019)$")
+_SLUG = re.compile(r"[^0-9a-z]+")
+_DEBRIS = re.compile(r"\d|[-\u2013\u2014/]\s")
+
+
+@dataclass
+class RawMention:
+    start: int
+    end: int
+    label: str
+
+
+def slug(name: str) -> str:
+    return _SLUG.sub("-", name.lower()).strip("-")
+
+
+def _key(text: str) -> str:
+    return " ".join(_TRAILING.sub("", _LEADING.sub("", text)).lower().split())
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading article and trailing possessive/punctuation from a mention."""
+    span = text[start:end]
+    m = _LEADING.match(span)
+    if m and end - start > m.end():
+        start += m.end()
+    span = text[start:end]
+    m = re.search(r"\s*(?:'s|\u2019s|[.,;:])$", span)
+    if m and m.start() > 0 and not re.search(r"[A-Z]\.$", span):
+        end = start + m.start()
+    return start, end
+
+
+def collect_mentions(doc: Doc, article: NormalisedArticle) -> list[RawMention]:
+    """spaCy's named mentions, minus dateline debris, plus the dateline's own parts."""
+    text = article.text
+    dl = article.dateline
+    mentions: list[RawMention] = []
+    for ent in doc.ents:
+        if ent.label_ not in NAMED_LABELS:
+            continue
+        start, end = _trim(text, ent.start_char, ent.end_char)
+        if dl and start < dl.end and end > dl.start:
+            continue  # the dateline is parsed on its own below
+        if end <= start or not any(c.isalpha() for c in text[start:end]):
+            continue
+        if ent.label_ in ("ORG", "PERSON") and _DEBRIS.search(text[start:end]) and len(ent) > 3:
+            continue
+        mentions.append(RawMention(start, end, ent.label_))
+    if dl:
+        if dl.location:
+            loc_start = text.find(dl.location, dl.start, dl.end)
+            if loc_start >= 0:
+                mentions.append(RawMention(loc_start, loc_start + len(dl.location), "GPE"))
+        pos = dl.start
+        for agency in dl.agencies:
+            a_start = text.find(agency, pos, dl.end)
+            if a_start >= 0:
+                mentions.append(RawMention(a_start, a_start + len(agency), "ORG"))
+                pos = a_start + len(agency)
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _propagate(text: str, mentions: list[RawMention], names: dict[str, str]) -> list[RawMention]:
+    """Tag untagged repeats of names the story already uses (``Saleh`` missed once)."""
+    taken = [(m.start, m.end) for m in mentions]
+    added: list[RawMention] = []
+    for surface, label in names.items():
+        if len(surface) < 3 or not surface[0].isupper():
+            continue
+        for m in re.finditer(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", text):
+            s, e = m.start(), m.end()
+            if any(s < te and e > ts for ts, te in taken):
+                continue
+            taken.append((s, e))
+            added.append(RawMention(s, e, label))
+    return sorted(mentions + added, key=lambda m: m.start)
+
+
+def canonical_entities(doc: Doc, article: NormalisedArticle) -> list[Entity]:
+    text = article.text
+    mentions = collect_mentions(doc, article)
+
+    # Group by normalised name; single-word names join the person whose name ends with them.
+    groups: dict[str, list[RawMention]] = defaultdict(list)
+    for m in mentions:
+        groups[_key(text[m.start: m.end])].append(m)
+    full_names: dict[str, list[str]] = defaultdict(list)
+    for key, ms in groups.items():
+        tokens = key.split()
+        if len(tokens) >= 2 and Counter(m.label for m in ms).most_common(1)[0][0] == "PERSON":
+            full_names[tokens[-1]].append(key)
+            full_names[tokens[0]].append(key)
+    for key in list(groups):
+        targets = set(full_names.get(key, [])) - {key}
+        if len(key.split()) == 1 and len(targets) == 1:
+            target = targets.pop()
+            groups[target].extend(groups.pop(key))
+
+    # Propagate each name's surface form (and a person's surname) to untagged repeats.
+    surfaces: dict[str, str] = {}
+    for key, ms in groups.items():
+        label = _majority(ms)
+        for m in ms:
+            surfaces.setdefault(text[m.start: m.end], label)
+    extra = [m for m in _propagate(text, mentions, surfaces) if m not in mentions]
+    for m in extra:
+        key = _key(text[m.start: m.end])
+        for gkey, ms in groups.items():
+            if key == gkey or text[m.start: m.end] in {text[x.start: x.end] for x in ms}:
+                ms.append(m)
+                break
+
+    scored: list[tuple[float, dict]] = []
+    lead_end = _lead_end(article)
+    for key, ms in groups.items():
+        ms.sort(key=lambda m: m.start)
+        label = _majority(ms)
+        name = max((text[m.start: m.end] for m in ms), key=lambda s: (len(s.split()), not s.isupper(), len(s)))
+        name = _LEADING.sub("", name)
+        if name.isupper() and len(name) > 4 and "." not in name:
+            name = name.title()  # MOSCOW from a dateline reads as Moscow
+        code = None
+        if label in ("GPE", "LOC", "ORG", "NORP"):
+            code = country_code(name)
+            if code and label != "NORP":
+                label = "GPE"
+        if label == "GPE" and code is None:
+            code = city_country(name)
+        seen: set[tuple[int, int]] = set()
+        mention_records = []
+        for m in ms:
+            if (m.start, m.end) in seen:
+                continue
+            seen.add((m.start, m.end))
+            mention_records.append(Mention(start=m.start, end=m.end, text=text[m.start: m.end]))
+        score = len(mention_records) + (2.0 if ms[0].start < lead_end else 0.0) + (
+            1.0 - ms[0].start / max(len(text), 1)
+        )
+        scored.append((score, dict(
+            id=f"{label}:{slug(name)}", label=label, name=name, mentions=mention_records, country_code=code,
+        )))
+    top = max((score for score, _ in scored), default=1.0) or 1.0
+    entities = [Entity(salience=round(score / top, 4), **fields) for score, fields in scored]
+    entities.sort(key=lambda e: (-e.salience, e.mentions[0].start))
+    return _merge_same_id(entities)
+
+
+def _majority(ms: list[RawMention]) -> str:
+    counts = Counter(m.label for m in ms)
+    best = max(counts.values())
+    tied = [lab for lab in counts if counts[lab] == best]
+    return min(tied, key=lambda lab: _LABEL_PRIORITY.index(lab) if lab in _LABEL_PRIORITY else 99)
+
+
+def _lead_end(article: NormalisedArticle) -> int:
+    """End of the headline and first body paragraph: presence there raises salience."""
+    start = article.title_span.end + 2 if article.title_span else 0
+    nxt = article.text.find("\n\n", start)
+    return len(article.text) if nxt < 0 else nxt
+
+
+def _merge_same_id(entities: list[Entity]) -> list[Entity]:
+    """Two keys can end up with one id (``U.S.`` vs ``US`` aside, ``Taliban``/``Taliban's``)."""
+    by_id: dict[str, Entity] = {}
+    for e in entities:
+        if e.id in by_id:
+            keep = by_id[e.id]
+            spans = {(m.start, m.end) for m in keep.mentions}
+            keep.mentions.extend(m for m in e.mentions if (m.start, m.end) not in spans)
+            keep.mentions.sort(key=lambda m: m.start)
+        else:
+            by_id[e.id] = e
+    return list(by_id.values())

@@ -1,0 +1,342 @@
+"""Quotes and who said them, from quote marks and the dependency parse.
+
+Three passes over a story:
+
+1. Quote marks are paired into quotations, tolerating unbalanced marks, curly or straight,
+   and quotations running over several paragraphs. Never raises on odd counts.
+2. Each quotation gets its reporting verb (cue) and speaker from the sentences around it;
+   a quotation embedded in a reported clause (``said they did not mean "..."``) becomes a
+   mixed quote covering the whole clause; ``"...," he said, "..."`` becomes one quote with
+   two segments.
+3. Reported speech without marks (``X told Y that ...``, ``..., he noted.``, ``according to
+   X, ...``) becomes indirect quotes.
+
+Speakers are resolved by :mod:`pipeline.nlp.speakers`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.nlp.cues import SPEECH_FORMS
+from pipeline.nlp.speakers import SpeakerResolver
+from schemas.records import Cue, Entity, NormalisedArticle, Quote, Segment, Speaker
+
+_OPENERS = "\u201c\u00ab\u201e"
+_CLOSERS = "\u201d\u00bb"
+_BEFORE_OPEN = set(" \t\n([{\u2014\u2013-/:")
+_TRIM_CHARS = " \t\n,;:\u2014\u2013-"
+
+
+@dataclass
+class Quotation:
+    segments: list[tuple[int, int]]  # content spans, marks excluded
+    closed: bool = True
+    kind: str = "direct"
+    cue: Token | None = None
+    speaker: tuple[int, int] | None = None
+    extra_segments: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.segments[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.segments[-1][1]
+
+
+def _paragraph_bounds(text: str) -> list[tuple[int, int]]:
+    bounds, pos = [], 0
+    for m in re.finditer(r"\n\s*\n", text):
+        bounds.append((pos, m.start()))
+        pos = m.end()
+    bounds.append((pos, len(text)))
+    return [b for b in bounds if b[1] > b[0]]
+
+
+def _mark_kind(text: str, i: int) -> str:
+    ch = text[i]
+    if ch in _OPENERS:
+        return "open"
+    if ch in _CLOSERS:
+        return "close"
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if before in _BEFORE_OPEN and not after.isspace():
+        return "open"
+    return "close"
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _TRIM_CHARS:
+        start += 1
+    while end > start and text[end - 1] in _TRIM_CHARS:
+        end -= 1
+    return start, end
+
+
+def find_quotations(text: str) -> list[Quotation]:
+    """Pair quote marks into quotations. Robust to any sequence of marks."""
+    quotations: list[Quotation] = []
+    paragraphs = _paragraph_bounds(text)
+    carry: list[tuple[int, int]] = []  # segments of a quotation continuing from earlier paragraphs
+    for p_index, (p_start, p_end) in enumerate(paragraphs):
+        open_at: int | None = None
+        marks = [i for i in range(p_start, p_end) if text[i] in '"' + _OPENERS + _CLOSERS]
+        if carry and (not marks or text[p_start:marks[0]].strip()):
+            # the continuing quotation was never reopened: it ended with the last paragraph
+            quotations.append(Quotation(segments=carry, closed=False))
+            carry = []
+        for i in marks:
+            kind = _mark_kind(text, i)
+            if open_at is None:
+                if carry and i == marks[0]:
+                    open_at = i
+                elif kind == "open":
+                    open_at = i
+                continue
+            if kind == "open" and text[i] in _OPENERS:
+                open_at = i  # a stray opener: restart from the later mark
+                continue
+            seg = _trimmed(text, open_at + 1, i)
+            if seg[1] > seg[0]:
+                quotations.append(Quotation(segments=[*carry, seg]))
+            carry = []
+            open_at = None
+        if open_at is not None:
+            seg = _trimmed(text, open_at + 1, p_end)
+            nxt = paragraphs[p_index + 1] if p_index + 1 < len(paragraphs) else None
+            if seg[1] > seg[0]:
+                carry = [*carry, seg]
+            if nxt is None or text[nxt[0]] not in '"' + _OPENERS:
+                if carry:
+                    quotations.append(Quotation(segments=carry, closed=False))
+                carry = []
+    if carry:
+        quotations.append(Quotation(segments=carry, closed=False))
+    return quotations
+
+
+def _token_at(doc: Doc, char: int) -> Token | None:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+def _sent_of(doc: Doc, char: int) -> Span | None:
+    tok = _token_at(doc, char)
+    return tok.sent if tok is not None else None
+
+
+def is_cue(tok: Token) -> bool:
+    return tok.lower_ in SPEECH_FORMS and tok.pos_ in ("VERB", "AUX") and tok.dep_ != "amod"
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The speaker token of a reporting verb: its subject, or the subject it shares."""
+    if verb.dep_ == "relcl":
+        return None  # "Saleh, who declared himself president": not reporting speech
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            if child.lower_ in ("it", "there") or child.tag_ in ("WP", "WDT"):
+                return None
+            return child
+    if verb.lower_ in ("according",):
+        for child in verb.children:
+            if child.lower_ == "to":
+                for grand in child.children:
+                    if grand.dep_ == "pobj":
+                        return grand
+    for child in verb.rights:  # inverted: "..., said Saleh."
+        if child.dep_ in ("dobj", "npadvmod", "attr", "oprd", "dep", "appos") and child.pos_ in ("PROPN", "NOUN"):
+            return child
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+        return subject_of(verb.head)
+    return None
+
+
+def _inside(i: int, segments: list[tuple[int, int]]) -> bool:
+    return any(s - 1 <= i < e + 1 for s, e in segments)
+
+
+def _find_cue(doc: Doc, q: Quotation, text: str) -> Token | None:
+    """The reporting verb nearest the quotation, in the sentences it starts and ends in."""
+    first, last = _sent_of(doc, q.start), _sent_of(doc, max(q.end - 1, q.start))
+    sents = [s for s in (first, last) if s is not None]
+    if not sents:
+        return None
+    lo, hi = min(s.start for s in sents), max(s.end for s in sents)
+    best, best_dist = None, 10**9
+    for tok in doc[lo:hi]:
+        if _inside(tok.idx, q.segments) or not (is_cue(tok) or _is_according(tok)):
+            continue
+        dist = min(abs(tok.idx - q.end), abs(tok.idx - q.start))
+        if dist < best_dist:
+            best, best_dist = tok, dist
+    if best is None and first is not None and first.start > 0:
+        prev = doc[first.start - 1].sent  # `X said:` ending the previous sentence
+        if prev.text.rstrip().endswith(":"):
+            for tok in reversed(list(prev)):
+                if is_cue(tok):
+                    return tok
+    return best
+
+
+def _is_according(tok: Token) -> bool:
+    return tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children)
+
+
+def _ccomp(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "ccomp":
+            return child
+    return None
+
+
+def _edges(toks: list[Token]) -> list[Token]:
+    """Drop whitespace and leading/trailing punctuation (a closing mark may stay)."""
+    toks = [t for t in toks if not t.is_space]
+    while toks and toks[0].is_punct:
+        toks = toks[1:]
+    while toks and toks[-1].is_punct and toks[-1].text not in ('"', "\u201d"):
+        toks = toks[:-1]
+    return toks
+
+
+def _clause_span(text: str, clause: Token, verb: Token) -> tuple[int, int]:
+    """A reported clause without its complementiser (``that``) and edge punctuation."""
+    sent = verb.sent
+    toks = [t for t in clause.subtree if t.i != verb.i and sent.start <= t.i < sent.end]
+    toks = [t for t in toks if t not in set(verb.subtree) - set(clause.subtree)]
+    toks = _edges(toks)
+    while toks and toks[0].dep_ == "mark" and toks[0].head == clause and toks[0].lower_ in ("that", "whether"):
+        toks = _edges(toks[1:])
+    if not toks:
+        return clause.idx, clause.idx
+    return toks[0].idx, toks[-1].idx + len(toks[-1])
+
+
+def extract_quotes(doc: Doc, article: NormalisedArticle, entities: list[Entity]) -> list[Quote]:
+    text = article.text
+    skip_until = article.title_span.end if (article.title_span and article.lead_repeats_title) else 0
+    resolver = SpeakerResolver(doc, text, entities)
+    found: list[Quotation] = []
+
+    quotations = [q for q in find_quotations(text) if q.start >= skip_until]
+    quotations = _merge_split(doc, text, quotations)
+    for q in quotations:
+        n_words = sum(len(text[s:e].split()) for s, e in q.segments)
+        cue = _find_cue(doc, q, text)
+        if cue is not None:
+            clause = _ccomp(cue)
+            if clause is not None and clause.idx < q.start - 1 and cue.idx < q.start:
+                # the quotation sits inside a reported clause: a mixed quote over that clause
+                s, e = _clause_span(text, clause, cue)
+                if s < q.start and e >= q.end - 1:
+                    q.segments, q.kind = [(s, max(e, q.end))], "mixed"
+        elif n_words < 4:
+            continue  # a scare quote or a title, not speech
+        if q.kind == "direct" and n_words < 3 and cue is None:
+            continue
+        q.cue = cue
+        found.append(q)
+
+    used_cues = {q.cue.i for q in found if q.cue is not None}
+    covered = [seg for q in found for seg in q.segments]
+    for sent in doc.sents:
+        if sent.end_char <= skip_until:
+            continue
+        for tok in sent:
+            if tok.i in used_cues or not (is_cue(tok) or _is_according(tok)):
+                continue
+            span = _indirect_content(text, tok)
+            if span is None:
+                continue
+            s, e = span
+            if any(s < ce and e > cs for cs, ce in covered) or len(text[s:e].split()) < 4:
+                continue
+            q = Quotation(segments=[(s, e)], kind="indirect", cue=tok)
+            found.append(q)
+            covered.append((s, e))
+            used_cues.add(tok.i)
+
+    found.sort(key=lambda q: q.start)
+    quotes: list[Quote] = []
+    for q in found:
+        speaker = None
+        if q.cue is not None:
+            subj = subject_of(q.cue)
+            if subj is not None:
+                speaker = resolver.resolve(subj, q.start)
+        if speaker is None and q.kind == "direct":
+            speaker = resolver.continuing(q.start)
+        if speaker is not None:
+            resolver.remember(speaker)
+        start, end = q.start, q.end
+        cue = None
+        if q.cue is not None:
+            c_end = q.cue.idx + len(q.cue)
+            if _is_according(q.cue):
+                c_end = next(c for c in q.cue.children if c.lower_ == "to").idx + 2
+            cue = Cue(start=q.cue.idx, end=c_end, text=text[q.cue.idx:c_end])
+        quotes.append(Quote(
+            id=f"{article.id}:q{len(quotes) + 1}",
+            text=text[start:end], start=start, end=end,
+            segments=[Segment(start=s, end=e, text=text[s:e]) for s, e in q.segments],
+            kind=q.kind, cue=cue, speaker=speaker,
+        ))
+    return quotes
+
+
+def _indirect_content(text: str, verb: Token) -> tuple[int, int] | None:
+    """The reported clause of a reporting verb with no quote marks, if it has one."""
+    if _is_according(verb):
+        to = next(c for c in verb.children if c.lower_ == "to")
+        head = verb.head
+        if head is verb:
+            return None
+        toks = [t for t in head.subtree if t not in set(verb.subtree)]
+        toks = [t for t in toks if not (t.is_punct and t.text in ",")]
+        while toks and toks[-1].is_punct:
+            toks.pop()
+        if not toks or to is None:
+            return None
+        return toks[0].idx, toks[-1].idx + len(toks[-1])
+    if subject_of(verb) is None:
+        return None
+    clause = _ccomp(verb)
+    if clause is not None:
+        s, e = _clause_span(text, clause, verb)
+        return (s, e) if e > s else None
+    if verb.dep_ in ("parataxis", "ccomp") and verb.head is not verb and verb.head.i < verb.i:
+        sent = verb.sent
+        toks = [t for t in verb.head.subtree if t not in set(verb.subtree) and sent.start <= t.i < sent.end]
+        toks = _edges(toks)
+        if toks and toks[-1].text in ('"', "\u201d"):
+            toks = toks[:-1]
+        if toks:
+            return toks[0].idx, toks[-1].idx + len(toks[-1])
+    return None
+
+
+def _merge_split(doc: Doc, text: str, quotations: list[Quotation]) -> list[Quotation]:
+    """Join ``"...," he said, "..."`` into one quotation with two segments."""
+    out: list[Quotation] = []
+    for q in quotations:
+        if out:
+            prev = out[-1]
+            between = text[prev.end:q.start]
+            if (
+                "\n" not in between
+                and len(between.split()) <= 8
+                and re.match(r"^[,.]?[\"\u201d]?[,\s]", between)
+                and between.rstrip().endswith((",", '"', "\u201c", ":"))
+                and any(w.lower().strip(",.:") in SPEECH_FORMS for w in between.split())
+            ):
+                prev.segments.extend(q.segments)
+                continue
+        out.append(q)
+    return out

@@ -1,0 +1,99 @@
+"""Who a speaker mention refers to: names, surnames, pronouns and role nouns."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from pipeline.nlp.cues import INSTITUTION_NOUNS, PRONOUNS_GROUP, PRONOUNS_PERSON, ROLE_NOUNS
+from schemas.records import Entity, Speaker
+
+_PHRASE_DEPS = {"det", "amod", "compound", "poss", "nmod", "nummod", "case", "prep", "pobj"}
+
+
+class SpeakerResolver:
+    """Keeps the story's recent speakers and mentions to resolve references against."""
+
+    def __init__(self, doc: Doc, text: str, entities: list[Entity]) -> None:
+        self.doc = doc
+        self.text = text
+        self.mentions: list[tuple[int, int, Entity]] = sorted(
+            ((m.start, m.end, e) for e in entities for m in e.mentions), key=lambda x: x[0]
+        )
+        self.recent: list[Speaker] = []
+
+    def _entity_at(self, start: int, end: int) -> tuple[int, int, Entity] | None:
+        for s, e, ent in self.mentions:
+            if s < end and e > start:
+                return s, e, ent
+        return None
+
+    def _phrase(self, head: Token) -> tuple[int, int]:
+        """The noun phrase a subject token heads, without relative clauses or appositions."""
+        left = head
+        for child in head.lefts:
+            if child.dep_ in _PHRASE_DEPS:
+                left = min(left, child.left_edge, key=lambda t: t.i)
+                break
+        right = head
+        for child in head.rights:
+            if child.dep_ in ("compound", "flat"):
+                right = child
+        if left.i > head.i:
+            left = head
+        return left.idx, right.idx + len(right)
+
+    def _last(self, labels: set[str], before: int) -> Entity | None:
+        for sp in reversed(self.recent):
+            ent = self._entity_by_id(sp.entity_id)
+            if ent is not None and ent.label in labels and sp.start < before:
+                return ent
+        for s, _e, ent in reversed(self.mentions):
+            if s < before and ent.label in labels:
+                return ent
+        return None
+
+    def _entity_by_id(self, entity_id: str | None) -> Entity | None:
+        if entity_id is None:
+            return None
+        for _s, _e, ent in self.mentions:
+            if ent.id == entity_id:
+                return ent
+        return None
+
+    def resolve(self, head: Token, before: int) -> Speaker:
+        start, end = self._phrase(head)
+        hit = self._entity_at(head.idx, head.idx + len(head))
+        if hit is not None:
+            s, e, ent = hit
+            start, end = min(start, s), max(end, e)
+            if ent.label in ("PERSON", "ORG", "GPE", "NORP"):
+                return Speaker(start=s, end=e, text=self.text[s:e], name=ent.name, entity_id=ent.id)
+        lower = head.lower_
+        ent = None
+        if lower in PRONOUNS_PERSON:
+            start, end = head.idx, head.idx + len(head)
+            ent = self._last({"PERSON"}, head.idx)
+        elif lower in PRONOUNS_GROUP:
+            start, end = head.idx, head.idx + len(head)
+            ent = self._last({"ORG", "NORP", "GPE"}, head.idx)
+        elif lower in ROLE_NOUNS:
+            ent = self._last({"PERSON"}, head.idx)
+        elif lower in INSTITUTION_NOUNS:
+            ent = self._last({"ORG"}, head.idx)
+        phrase = self.text[start:end]
+        if ent is not None:
+            return Speaker(start=start, end=end, text=phrase, name=ent.name, entity_id=ent.id)
+        return Speaker(start=start, end=end, text=phrase, name=phrase if head.pos_ == "PROPN" else None)
+
+    def continuing(self, before: int) -> Speaker | None:
+        """An unattributed quotation right after an attributed one continues that speaker."""
+        if not self.recent:
+            return None
+        last = self.recent[-1]
+        gap = self.text[last.end:before]
+        if gap.count("\n\n") > 2:
+            return None
+        return last
+
+    def remember(self, speaker: Speaker) -> None:
+        self.recent.append(speaker)

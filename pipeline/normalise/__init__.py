@@ -1,0 +1,5 @@
+"""Normalisation: any raw article to clean text plus headline, dateline, byline and dates."""
+
+from pipeline.normalise.article import fingerprint, normalise
+
+__all__ = ["fingerprint", "normalise"]

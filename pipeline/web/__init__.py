@@ -1,0 +1,1 @@
+"""The operators' dashboard and the JSON/Prometheus endpoints, served by Faust's web server."""
