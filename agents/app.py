@@ -65,8 +65,7 @@ def _register_stats(ctx: Context) -> None:
     """Every worker writes its metrics under its own key in a global table; every worker
     reads all keys, so any dashboard shows the whole group."""
     stats = ctx.app.GlobalTable("worker-stats", key_type=bytes, value_type=bytes,
-                                key_serializer="raw", value_serializer="raw", partitions=1,
-                                use_partitioner=True)
+                                partitions=1)
     ctx.stats_table = stats  # type: ignore[attr-defined]
 
     @ctx.app.timer(interval=2.0)
@@ -80,4 +79,9 @@ def _register_stats(ctx: Context) -> None:
             )
         except Exception:  # noqa: BLE001 - not assigned yet
             snapshot["assignment"] = []
-        stats[ctx.worker_id.encode()] = orjson.dumps(snapshot)
+        try:
+            # A one-partition global table: write its changelog directly (we are in a timer,
+            # not in a stream, so there is no source partition for Faust to copy).
+            stats.send_changelog(0, ctx.worker_id.encode(), orjson.dumps(snapshot, option=orjson.OPT_NON_STR_KEYS))
+        except Exception:  # noqa: BLE001 - stats must never take the worker down
+            ctx.app.log.exception("could not publish worker stats")

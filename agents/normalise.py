@@ -21,8 +21,7 @@ from pipeline.normalise.dedupe import DuplicateIndex, Fingerprint
 def register(ctx: Context) -> None:
     app, settings, topics = ctx.app, ctx.settings, ctx.topics
     fingerprints = app.GlobalTable("dedupe-fingerprints", key_type=bytes, value_type=bytes,
-                                   key_serializer="raw", value_serializer="raw", partitions=1,
-                                   use_partitioner=True)
+                                   partitions=1)
     index = DuplicateIndex(threshold=settings.dedupe_threshold, window=settings.dedupe_window)
     state = {"loaded": False}
     metrics = ctx.metrics.agent(Stage.NORMALISE)
@@ -56,6 +55,6 @@ def register(ctx: Context) -> None:
                 err = PipelineError(f"{type(exc).__name__}: {exc}", Reason.NORMALISE_FAILED)
                 await (await ctx.send_dead_letter(Stage.NORMALISE, err, event))
                 continue
-            fingerprints[fp.article_id.encode()] = orjson.dumps(fp.to_dict())
+            fingerprints.send_changelog(0, fp.article_id.encode(), orjson.dumps(fp.to_dict()))
             await (await ctx.send(topics.normalised, article.id, encode(article)))
             metrics.record_out(latency=time.monotonic() - started)

@@ -58,7 +58,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         waited += 1.0
     app, _ctx = create_app(s)
     _err(f"worker: dashboard http://{s.web_host}:{s.web_port}/dashboard")
-    worker = Worker(app, loglevel=args.loglevel or s.log_level, web_port=s.web_port, web_host=s.web_host)
+    worker = Worker(app, loglevel=args.loglevel or s.log_level)
     worker.execute_from_commandline()
     return 0
 

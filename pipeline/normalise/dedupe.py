@@ -19,6 +19,7 @@ from datasketch import MinHash, MinHashLSH
 _WORD = re.compile(r"\w+")
 NUM_PERM = 64
 SHINGLE = 5
+SCHEME = "affine32"
 
 
 def body_words(text: str) -> list[str]:
@@ -30,7 +31,7 @@ def content_hash(words: list[str]) -> str:
 
 
 def signature(words: list[str]) -> list[int]:
-    m = MinHash(num_perm=NUM_PERM, seed=7)
+    m = MinHash(num_perm=NUM_PERM, seed=7, scheme=SCHEME)
     if len(words) < SHINGLE:
         shingles = [" ".join(words)]
     else:
@@ -67,7 +68,7 @@ class DuplicateIndex:
         return len(self._entries)
 
     def _minhash(self, sig: list[int]) -> MinHash:
-        return MinHash(num_perm=NUM_PERM, seed=7, hashvalues=np.array(sig, dtype=np.uint64))
+        return MinHash(num_perm=NUM_PERM, seed=7, hashvalues=np.array(sig, dtype=np.uint64), scheme=SCHEME)
 
     def find(self, fp: Fingerprint) -> str | None:
         """The id of the first earlier story this one duplicates, or None."""

@@ -74,7 +74,9 @@ def pipeline_view(ctx: Context) -> dict:
 def readiness(ctx: Context) -> dict:
     app = ctx.app
     assignment = _assignment(ctx)
-    agents_running = all(not getattr(agent, "_crashed", False) for agent in app.agents.values())
+    agents_running = bool(app.agents) and all(
+        any(not actor.should_stop for actor in agent._actors) for agent in app.agents.values()
+    )
     broker_ok = bool(getattr(app.consumer, "_active_partitions", None) is not None)
     ready = bool(assignment) and agents_running and broker_ok
     return {"ready": ready, "assigned_partitions": assignment, "agents_running": agents_running,
