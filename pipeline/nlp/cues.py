@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 _REGULAR = """add acknowledge admit advise announce argue assert boast caution claim comment complain concede
-confirm contend continue declare deny describe emphasize emphasise estimate explain insist joke maintain
+confirm contend declare deny describe emphasize emphasise estimate explain insist joke maintain
 mention note observe point pledge predict promise recall remark repeat reply report respond reveal shout
 state stress suggest testify tweet urge vow warn whisper ask quip retort counter agree allege answer
 conclude disclose""".split()

@@ -110,7 +110,7 @@ def canonical_entities(doc: Doc, article: NormalisedArticle) -> list[Entity]:
     full_names: dict[str, list[str]] = defaultdict(list)
     for key, ms in groups.items():
         tokens = key.split()
-        if len(tokens) >= 2 and Counter(m.label for m in ms).most_common(1)[0][0] == "PERSON":
+        if len(tokens) >= 2 and any(m.label == "PERSON" for m in ms):
             full_names[tokens[-1]].append(key)
             full_names[tokens[0]].append(key)
     for key in list(groups):

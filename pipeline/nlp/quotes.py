@@ -169,13 +169,16 @@ def _find_cue(doc: Doc, q: Quotation, text: str) -> Token | None:
     if not sents:
         return None
     lo, hi = min(s.start for s in sents), max(s.end for s in sents)
-    best, best_dist = None, 10**9
+    best, best_rank = None, (True, 10**9)
+    first_tok = _token_at(doc, q.start)
     for tok in doc[lo:hi]:
         if _inside(tok.idx, q.segments) or not (is_cue(tok) or _is_according(tok)):
             continue
-        dist = min(abs(tok.idx - q.end), abs(tok.idx - q.start))
-        if dist < best_dist:
-            best, best_dist = tok, dist
+        # a verb whose clause holds the quotation beats one that is merely close to it
+        governs = first_tok is not None and first_tok in tok.subtree
+        rank = (not governs, min(abs(tok.idx - q.end), abs(tok.idx - q.start)))
+        if rank < best_rank:
+            best, best_rank = tok, rank
     if best is None and first is not None and first.start > 0:
         prev = doc[first.start - 1].sent  # `X said:` ending the previous sentence
         if prev.text.rstrip().endswith(":"):
@@ -250,7 +253,7 @@ def extract_quotes(doc: Doc, article: NormalisedArticle, entities: list[Entity])
         if sent.end_char <= skip_until:
             continue
         for tok in sent:
-            if tok.i in used_cues or not (is_cue(tok) or _is_according(tok)):
+            if tok.idx < skip_until or tok.i in used_cues or not (is_cue(tok) or _is_according(tok)):
                 continue
             span = _indirect_content(text, tok)
             if span is None:

@@ -36,6 +36,10 @@ _MIXED_DATELINE = re.compile(
     rf"^(?P<loc>{_MIXED_LOC})(?P<region>{_REGION})?(?P<date>{_DATE})?{_AGENCY}(?P<date2>{_DATE})?"
     rf"(?:{_SEP}|[ ](?=[A-Z\"\u201c]))"
 )
+# "Toronto, Feb 26 -", "Scarborough, Ontario, Feb 26 -": mixed case needs a date and a dash.
+_MIXED_DATED = re.compile(
+    rf"^(?P<loc>{_MIXED_LOC})(?P<region>{_REGION})?(?P<date>{_DATE})(?:{_AGENCY})?(?P<date2>){_SEP}"
+)
 _AGENCY_SPLIT = re.compile(r"\s*(?:/|,|;|\band\b)\s*")
 _STOP_CAPS = {"A", "I", "THE", "AN", "IN", "ON", "AT", "BY", "FOR", "TO", "OF", "AND", "BUT", "IF", "AS"}
 
@@ -58,6 +62,9 @@ def _match(paragraph: str) -> re.Match[str] | None:
         return m
     m = _MIXED_DATELINE.match(paragraph)
     if m and _looks_like_agency(m.group("agency")):
+        return m
+    m = _MIXED_DATED.match(paragraph)
+    if m and m.group("sep").strip() in ("-", "--", "\u2013", "\u2014"):
         return m
     return None
 

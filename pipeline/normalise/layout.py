@@ -29,11 +29,12 @@ def split_header(raw: str) -> Layout:
     if m:
         return Layout(title=m.group(2).strip(), published_at=m.group(1), body=rest)
     first_stripped = first.strip()
+    next_line = rest.strip().split("\n", 1)[0] if rest.strip() else ""
     if (
         sep
         and rest.strip()
         and 0 < len(first_stripped) <= 250
-        and not looks_like_dateline(first_stripped)
+        and (not looks_like_dateline(first_stripped) or (rest.startswith("\n") and looks_like_dateline(next_line)))
         and (rest.startswith("\n") or not first_stripped.endswith((",", ";")))
     ):
         return Layout(title=first_stripped, published_at=None, body=rest)

@@ -1,0 +1,28 @@
+"""Shared fixtures. Corpus material from ../shared is used when present, never required."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.nlp.model import load_model
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "corpora" / "seed" / "000_a7448ef9fa85b64d.txt"
+DEMO = ROOT / "pipeline" / "demo" / "stories"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return load_model()
+
+
+def wire_stories() -> list[Path]:
+    """Our own story with every feature of the seed; plus the seed itself when it is here."""
+    stories = [FIXTURES / "wire_story.txt"]
+    if SEED.exists():
+        stories.append(SEED)
+    return stories

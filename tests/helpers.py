@@ -1,0 +1,46 @@
+"""Test helpers for talking to a real broker (in the spirit of bytewax's testing.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import orjson
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+
+async def produce(bootstrap: str, topic: str, messages: list[tuple[bytes | None, bytes]]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        for key, value in messages:
+            await producer.send_and_wait(topic, key=key, value=value)
+    finally:
+        await producer.stop()
+
+
+async def collect(bootstrap: str, topic: str, until, timeout: float = 60.0) -> list:  # noqa: ANN001
+    """Read ``topic`` from the beginning until ``until(records)`` is true or the timeout passes.
+
+    Records are (key, decoded JSON value) pairs.
+    """
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
+                                group_id=None, enable_auto_commit=False)
+    await consumer.start()
+    records: list = []
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            batch = await consumer.getmany(timeout_ms=500)
+            for msgs in batch.values():
+                for m in msgs:
+                    records.append((m.key, orjson.loads(m.value)))
+            if until(records):
+                return records
+        return records
+    finally:
+        await consumer.stop()
+
+
+def run(coro):  # noqa: ANN001, ANN201
+    return asyncio.run(coro)
