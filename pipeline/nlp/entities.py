@@ -113,11 +113,13 @@ def canonical_entities(doc: Doc, article: NormalisedArticle) -> list[Entity]:
         if len(tokens) >= 2 and any(m.label == "PERSON" for m in ms):
             full_names[tokens[-1]].append(key)
             full_names[tokens[0]].append(key)
+    surnamed: set[str] = set()  # names also used by their last word alone: people, in news style
     for key in list(groups):
         targets = set(full_names.get(key, [])) - {key}
         if len(key.split()) == 1 and len(targets) == 1:
             target = targets.pop()
             groups[target].extend(groups.pop(key))
+            surnamed.add(target)
 
     # Propagate each name's surface form (and a person's surname) to untagged repeats.
     surfaces: dict[str, str] = {}
@@ -137,7 +139,7 @@ def canonical_entities(doc: Doc, article: NormalisedArticle) -> list[Entity]:
     lead_end = _lead_end(article)
     for key, ms in groups.items():
         ms.sort(key=lambda m: m.start)
-        label = _majority(ms)
+        label = "PERSON" if key in surnamed else _majority(ms)
         name = max((text[m.start: m.end] for m in ms), key=lambda s: (len(s.split()), not s.isupper(), len(s)))
         name = _LEADING.sub("", name)
         if name.isupper() and len(name) > 4 and "." not in name:

@@ -314,7 +314,9 @@ def _indirect_content(text: str, verb: Token) -> tuple[int, int] | None:
     if clause is not None:
         s, e = _clause_span(text, clause, verb)
         return (s, e) if e > s else None
-    if verb.dep_ in ("parataxis", "ccomp") and verb.head is not verb and verb.head.i < verb.i:
+    # "..., he noted." / "X rejects Y, Saleh told India Today.": the clause before the verb
+    own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+    if (verb.dep_ in ("parataxis", "ccomp") or (verb.dep_ == "conj" and own_subject)) and verb.head.i < verb.i:
         sent = verb.sent
         toks = [t for t in verb.head.subtree if t not in set(verb.subtree) and sent.start <= t.i < sent.end]
         toks = _edges(toks)

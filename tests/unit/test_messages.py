@@ -14,7 +14,7 @@ from pipeline.messages import dead_letter, parse_raw_message
         (orjson.dumps({"body": 12}), Reason.INVALID_RECORD),
         (orjson.dumps({"body": "   "}), Reason.EMPTY_BODY),
         (orjson.dumps({"body": "x" * 2000}), Reason.TOO_LARGE),
-        (bytes(range(256)) * 4, Reason.UNDECODABLE),
+        (bytes(range(256)) * 3, Reason.UNDECODABLE),
     ],
 )
 def test_bad_raw_messages_get_reason_codes(value, reason):

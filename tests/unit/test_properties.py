@@ -18,8 +18,8 @@ TEXTS = st.lists(st.one_of(WIRE_BITS, st.text(max_size=20)), max_size=30).map(""
 
 def check_spans(article):
     text = article.text
-    spans = [m for e in article.entities for m in e.mentions] + list(article.dates)
-    for q in article.quotes:
+    spans = [m for e in getattr(article, "entities", []) for m in e.mentions] + list(article.dates)
+    for q in getattr(article, "quotes", []):
         spans += [q, *q.segments] + [x for x in (q.speaker, q.cue) if x]
     if article.dateline:
         spans.append(article.dateline)
