@@ -1,0 +1,68 @@
+"""One embedded Tansu broker and one newswire worker per test session, on free ports."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+from pipeline.broker import EmbeddedBroker, free_port
+
+
+@pytest.fixture(scope="session")
+def broker(tmp_path_factory):
+    log = tmp_path_factory.mktemp("broker") / "tansu.log"
+    with EmbeddedBroker("127.0.0.1", free_port(), log_path=log) as b:
+        yield b
+
+
+@pytest.fixture(scope="session")
+def pipeline_env(broker, tmp_path_factory) -> dict[str, str]:
+    data = tmp_path_factory.mktemp("newswire")
+    return {
+        **os.environ,
+        "NEWSWIRE_BROKER": broker.url,
+        "NEWSWIRE_APP_ID": f"newswire-test-{uuid.uuid4().hex[:6]}",
+        "NEWSWIRE_WEB_PORT": str(free_port()),
+        "NEWSWIRE_DATA_DIR": str(data),
+        "NEWSWIRE_PARTITIONS": "2",
+        "NEWSWIRE_MAX_ARTICLE_BYTES": "200000",
+    }
+
+
+def wait_ready(port: int, proc: subprocess.Popen, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"worker exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except Exception:  # noqa: BLE001
+            pass
+        time.sleep(0.5)
+    raise TimeoutError("worker not ready")
+
+
+@pytest.fixture(scope="session")
+def worker(pipeline_env, tmp_path_factory):
+    log_path: Path = tmp_path_factory.mktemp("worker") / "worker.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "worker", "-l", "warn"],
+                                env=pipeline_env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_ready(int(pipeline_env["NEWSWIRE_WEB_PORT"]), proc)
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()

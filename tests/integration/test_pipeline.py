@@ -1,0 +1,76 @@
+"""End to end on the real embedded broker: ingest -> normalise -> enrich -> topics."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import urllib.request
+
+import orjson
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.conftest import DEMO, FIXTURES
+from tests.helpers import collect, produce, run
+
+
+def ingest(env, *paths):
+    out = subprocess.run([sys.executable, "-m", "pipeline.cli", "ingest", "--quiet", *map(str, paths)],
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return out.stderr
+
+
+def test_ingested_story_is_enriched(worker, pipeline_env, broker):
+    summary = ingest(pipeline_env, FIXTURES / "wire_story.txt")
+    assert "sent 1" in summary
+    records = run(collect(broker.bootstrap, "news.enriched", lambda rs: any(v["id"] == "wire_story" for _, v in rs)))
+    (key, article), = [(k, v) for k, v in records if v["id"] == "wire_story"]
+    assert key == b"wire_story"
+    assert article["dateline"]["location"] == "LISBON"
+    assert any(q["speaker"] and q["speaker"]["name"] == "Mira Castell" for q in article["quotes"])
+
+
+def test_quotes_fan_out_keyed_by_speaker(worker, pipeline_env, broker):
+    ingest(pipeline_env, DEMO / "07_central_bank.txt")
+    records = run(collect(broker.bootstrap, "news.quotes",
+                          lambda rs: any(v["article_id"] == "07_central_bank" for _, v in rs)))
+    mine = [(k, v) for k, v in records if v["article_id"] == "07_central_bank"]
+    assert mine
+    for key, record in mine:
+        assert key.decode() == (record["speaker_entity_id"] or "")
+    assert any(v["speaker_name"] == "Ana Lindqvist" for _, v in mine)
+
+
+def test_malformed_messages_are_dead_lettered_and_processing_goes_on(worker, pipeline_env, broker):
+    bad = [
+        (b"bad-json", b"{this is not json"),
+        (b"bad-type", orjson.dumps({"id": "bad-type", "body": 42})),
+        (b"empty", orjson.dumps({"id": "empty", "body": "  "})),
+        (b"huge", orjson.dumps({"id": "huge", "body": "word " * 60_000})),
+        (b"binary", bytes(range(256)) * 8),
+    ]
+    good = (b"after-bad", orjson.dumps({"id": "after-bad", "body": "ROME (Reuters) - Italy said on Monday "
+                                         "it would hold talks. \"We are ready,\" minister Carla Neri said."}))
+    run(produce(broker.bootstrap, "news.raw", [*bad, good]))
+    dead = run(collect(broker.bootstrap, "news.deadletter", lambda rs: len({v["key"] for _, v in rs} &
+                       {"bad-json", "bad-type", "empty", "huge", "binary"}) == 5))
+    reasons = {v["key"]: v["reason"] for _, v in dead}
+    assert reasons["bad-json"] == "invalid_json"
+    assert reasons["bad-type"] == "invalid_record"
+    assert reasons["empty"] == "empty_body"
+    assert reasons["huge"] == "too_large"
+    assert reasons["binary"] == "undecodable"
+    assert all(v["stage"] == "normalise" and v["message"] for _, v in dead)
+    enriched = run(collect(broker.bootstrap, "news.enriched", lambda rs: any(v["id"] == "after-bad" for _, v in rs)))
+    assert any(v["id"] == "after-bad" for _, v in enriched)
+
+
+def test_health_ready_and_metrics(worker, pipeline_env):
+    port = pipeline_env["NEWSWIRE_WEB_PORT"]
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as r:
+        assert orjson.loads(r.read())["status"] == "ok"
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz") as r:
+        assert orjson.loads(r.read())["ready"] is True
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics") as r:
+        families = {f.name: f for f in text_string_to_metric_families(r.read().decode())}
+    assert "newswire_events_in" in families or "newswire_events_in_total" in families
