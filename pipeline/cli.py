@@ -196,8 +196,8 @@ def cmd_subscribe(args: argparse.Namespace) -> int:
 def cmd_enrich(args: argparse.Namespace) -> int:
     from pipeline.enrich import chunked, enrich_batch
     from pipeline.errors import PipelineError
-    from pipeline.ingest.readers import Rejected, read_paths
     from pipeline.ingest.producer import prepare
+    from pipeline.ingest.readers import Rejected, read_paths
     from pipeline.messages import encode
     from pipeline.nlp.model import load_model
     from pipeline.normalise import normalise

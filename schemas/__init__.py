@@ -7,8 +7,8 @@ The pydantic models in :mod:`schemas.records` are the source of truth; ``newswir
 from schemas.records import (
     SCHEMA_VERSION,
     Cue,
-    DateRef,
     Dateline,
+    DateRef,
     DeadLetter,
     EnrichedArticle,
     Entity,

@@ -123,7 +123,7 @@ def canonical_entities(doc: Doc, article: NormalisedArticle) -> list[Entity]:
 
     # Propagate each name's surface form (and a person's surname) to untagged repeats.
     surfaces: dict[str, str] = {}
-    for key, ms in groups.items():
+    for ms in groups.values():
         label = _majority(ms)
         for m in ms:
             surfaces.setdefault(text[m.start: m.end], label)

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp.cues import SPEECH_FORMS
 from pipeline.nlp.speakers import SpeakerResolver
-from schemas.records import Cue, Entity, NormalisedArticle, Quote, Segment, Speaker
+from schemas.records import Cue, Entity, NormalisedArticle, Quote, Segment
 
 _OPENERS = "\u201c\u00ab\u201e"
 _CLOSERS = "\u201d\u00bb"

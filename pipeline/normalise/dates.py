@@ -28,7 +28,9 @@ DATE_PHRASE = re.compile(
 )
 _WEEKDAY_RE = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 # Lower case, or capitalised at a sentence start: "India Today" is a magazine, not a date.
-_RELATIVE_RE = re.compile(r"(?:\b|(?:^|(?<=[.!?\"\u201c] )))(today|yesterday|tomorrow|(?<![^\n.!?\"\u201c] )(?:Today|Yesterday|Tomorrow))\b")
+_RELATIVE_RE = re.compile(
+    r"(?:\b|(?:^|(?<=[.!?\"\u201c] )))(today|yesterday|tomorrow|(?<![^\n.!?\"\u201c] )(?:Today|Yesterday|Tomorrow))\b"
+)
 _FUTURE_HINT = re.compile(r"\b(next|will|to be|due|until|scheduled|planned|expected)\b[^.]{0,40}$", re.I)
 _YEAR_RE = re.compile(r"(?<![\d,.$])(19[0-9]\d|20[0-9]\d)(?![\d,])")
 

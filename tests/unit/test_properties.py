@@ -4,8 +4,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.enrich import enrich_batch
-from pipeline.normalise import normalise
 from pipeline.errors import EmptyArticle
+from pipeline.normalise import normalise
 from schemas import RawArticle
 
 WIRE_BITS = st.sampled_from([

@@ -24,7 +24,9 @@ def test_hard_wrapped_wire_copy_is_reflowed():
     paras = split_paragraphs(body)
     assert len(paras) == 3
     assert paras[0].startswith("SALVADOR, Feb 26 - Showers continued throughout the week in the Bahia")
-    assert paras[2] == "Arrivals for the week ended February 22 were 155,221 bags of 60 kilos making a cumulative total for the season."
+    assert paras[2] == (
+        "Arrivals for the week ended February 22 were 155,221 bags of 60 kilos making a cumulative total for the season."
+    )
 
 
 def test_unwrapped_lines_stay_paragraphs():

@@ -1,0 +1,32 @@
+"""docker-compose.yml is well-formed Compose and speaks the settings the app reads."""
+
+from pathlib import Path
+
+import yaml
+
+from pipeline.settings import Settings
+
+COMPOSE = Path(__file__).resolve().parents[2] / "docker-compose.yml"
+
+
+def test_compose_file_structure():
+    doc = yaml.safe_load(COMPOSE.read_text())
+    assert set(doc["services"]) >= {"kafka", "worker"}
+    kafka = doc["services"]["kafka"]
+    assert kafka["image"].startswith("apache/kafka")
+    assert "controller" in kafka["environment"]["KAFKA_PROCESS_ROLES"]  # KRaft, no ZooKeeper
+    worker = doc["services"]["worker"]
+    assert worker["build"] == "." and worker["deploy"]["replicas"] >= 1
+    for service in doc["services"].values():
+        assert "image" in service or "build" in service
+        for port in service.get("ports", []):
+            assert str(port).startswith("127.0.0.1:"), "expose nothing beyond loopback by default"
+
+
+def test_compose_names_only_real_settings():
+    doc = yaml.safe_load(COMPOSE.read_text())
+    env = doc["services"]["worker"]["environment"]
+    fields = {f"NEWSWIRE_{name.upper()}" for name in Settings.model_fields}
+    unknown = {k for k in env if k.startswith("NEWSWIRE_")} - fields
+    assert not unknown, f"compose sets settings the app does not read: {unknown}"
+    assert env["NEWSWIRE_BROKER"].endswith("kafka:9092")
