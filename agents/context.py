@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -25,6 +26,14 @@ class Context:
     executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, "newswire-nlp"))
     worker_id: str = ""
     stats_table: object = None  # the global "worker-stats" table, set by agents.app
+    # The last enriched articles this worker produced, for the dashboard's article page.
+    articles: OrderedDict = field(default_factory=OrderedDict)
+
+    def remember_article(self, article_id: str, encoded: bytes, keep: int = 200) -> None:
+        self.articles[article_id] = encoded
+        self.articles.move_to_end(article_id)
+        while len(self.articles) > keep:
+            self.articles.popitem(last=False)
 
     async def run_blocking(self, fn, *args):  # noqa: ANN001, ANN201
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)

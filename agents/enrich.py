@@ -29,7 +29,9 @@ def register(ctx: Context) -> None:
         return enrich_batch(articles, load_model(settings.model), batch_size=settings.batch_size)
 
     async def publish(article: EnrichedArticle, started: float) -> list:
-        futures = [await ctx.send(topics.enriched, article.id, encode(article))]
+        encoded = encode(article)
+        ctx.remember_article(article.id, encoded)
+        futures = [await ctx.send(topics.enriched, article.id, encoded)]
         for record in quote_records(article):
             futures.append(await ctx.send(topics.quotes, record.speaker_entity_id or "", encode(record)))
         ctx.metrics.recent_articles.appendleft({

@@ -6,6 +6,7 @@ text is untrusted: the page renders it with ``textContent`` only, never as HTML.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import time
 from pathlib import Path
@@ -88,6 +89,27 @@ def register(ctx: Context) -> None:
         kind = {"js": "application/javascript", "css": "text/css"}.get(name.rsplit(".", 1)[-1], "text/plain")
         return respond(path.read_bytes(), kind)
 
+    async def article(request: aioweb.Request) -> aioweb.Response:
+        encoded = ctx.articles.get(request.match_info.get("article_id", ""))
+        if encoded is None:
+            return as_json({"error": "not among the recent articles of this worker"}, 404)
+        return respond(encoded, "application/json")
+
+    async def stream(request: aioweb.Request) -> aioweb.StreamResponse:
+        """Server-sent events: the pipeline view every two seconds, no page reloads."""
+        resp = aioweb.StreamResponse(headers={**SECURITY_HEADERS, "Content-Type": "text/event-stream"})
+        await resp.prepare(request)
+        try:
+            while True:
+                payload = orjson.dumps(aggregate.pipeline_view(ctx), option=orjson.OPT_NON_STR_KEYS)
+                await resp.write(b"data: " + payload + b"\n\n")
+                await asyncio.sleep(2.0)
+        except (ConnectionResetError, asyncio.CancelledError):
+            pass
+        return resp
+
+    page("/api/articles/{article_id}", article)
+    page("/api/stream", stream)
     page("/healthz", healthz)
     page("/readyz", readyz)
     page("/metrics", metrics)
