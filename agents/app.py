@@ -9,7 +9,7 @@ import ssl
 import faust
 import orjson
 
-from agents import enrich, normalise
+from agents import enrich, normalise, trends
 from agents.context import Context
 from agents.topics import declare
 from pipeline.settings import Settings, get_settings
@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None, worker_name: str | None = None)
     )
     ctx = Context(app=app, settings=settings, topics=declare(app, settings), worker_id=worker_id)
     normalise.register(ctx)
+    trends.register(ctx)
     enrich.register(ctx)
     _register_stats(ctx)
     from pipeline.web.views import register as register_web
@@ -72,6 +73,8 @@ def _register_stats(ctx: Context) -> None:
     async def publish_stats() -> None:
         snapshot = ctx.metrics.snapshot()
         snapshot["worker"] = ctx.worker_id
+        snapshot["trends"] = ctx.trends() if ctx.trends else {}
+        snapshot["lag"] = consumer_lag(ctx)
         snapshot["web"] = f"http://{ctx.settings.web_host}:{ctx.settings.web_port}/"
         try:
             snapshot["assignment"] = sorted(
@@ -85,3 +88,25 @@ def _register_stats(ctx: Context) -> None:
             stats.send_changelog(0, ctx.worker_id.encode(), orjson.dumps(snapshot, option=orjson.OPT_NON_STR_KEYS))
         except Exception:  # noqa: BLE001 - stats must never take the worker down
             ctx.app.log.exception("could not publish worker stats")
+
+
+def consumer_lag(ctx: Context) -> dict[str, int]:
+    """Messages behind the end of each assigned pipeline partition (highwater - next offset)."""
+    lag: dict[str, int] = {}
+    consumer = ctx.app.consumer
+    try:
+        assignment = consumer.assignment()
+    except Exception:  # noqa: BLE001
+        return lag
+    pipeline_topics = {ctx.settings.topic_raw, ctx.settings.topic_normalised, ctx.settings.topic_quotes}
+    for tp in assignment:
+        if tp.topic not in pipeline_topics and not tp.topic.endswith("entity-mentions"):
+            continue
+        try:
+            high = consumer.highwater(tp)
+        except Exception:  # noqa: BLE001
+            continue
+        read = consumer._read_offset.get(tp)  # noqa: SLF001 - Faust keeps no public accessor
+        position = (read + 1) if read is not None else 0
+        lag[f"{tp.topic}[{tp.partition}]"] = max(0, (high or 0) - position)
+    return lag

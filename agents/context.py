@@ -28,6 +28,8 @@ class Context:
     stats_table: object = None  # the global "worker-stats" table, set by agents.app
     # The last enriched articles this worker produced, for the dashboard's article page.
     articles: OrderedDict = field(default_factory=OrderedDict)
+    topics_extra: dict = field(default_factory=dict)  # internal topics other agents feed
+    trends: object = None  # () -> {"entities": [...], "speakers": [...]}, set by agents.trends
 
     def remember_article(self, article_id: str, encoded: bytes, keep: int = 200) -> None:
         self.articles[article_id] = encoded

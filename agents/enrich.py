@@ -32,6 +32,10 @@ def register(ctx: Context) -> None:
         encoded = encode(article)
         ctx.remember_article(article.id, encoded)
         futures = [await ctx.send(topics.enriched, article.id, encoded)]
+        mentions_topic = ctx.topics_extra.get("entity_mentions")
+        for entity in article.entities if mentions_topic is not None else ():
+            info = orjson.dumps({"id": entity.id, "name": entity.name, "label": entity.label})
+            futures.append(await ctx.send(mentions_topic, entity.id, info))
         for record in quote_records(article):
             futures.append(await ctx.send(topics.quotes, record.speaker_entity_id or "", encode(record)))
         ctx.metrics.recent_articles.appendleft({

@@ -43,4 +43,8 @@ async def collect(bootstrap: str, topic: str, until, timeout: float = 60.0) -> l
 
 
 def run(coro):  # noqa: ANN001, ANN201
-    return asyncio.run(coro)
+    """asyncio.run, in a thread of its own so it also works beside Playwright's event loop."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()

@@ -24,6 +24,10 @@ def worker_snapshots(ctx: Context) -> list[dict]:
     own = ctx.metrics.snapshot()
     own["worker"] = ctx.worker_id
     own["assignment"] = _assignment(ctx)
+    own["trends"] = ctx.trends() if ctx.trends else {}
+    from agents.app import consumer_lag
+
+    own["lag"] = consumer_lag(ctx)
     snaps[ctx.worker_id] = own
     return list(snaps.values())
 
@@ -59,6 +63,14 @@ def pipeline_view(ctx: Context) -> dict:
         dead.update(snap.get("dead_letters", {}))
         recent_dead.extend(snap.get("recent_dead", []))
         recent_articles.extend(snap.get("recent_articles", []))
+    lag: dict[str, int] = {}
+    trend_totals: dict[str, dict[str, dict]] = {"entities": {}, "speakers": {}}
+    for snap in snaps:
+        lag.update(snap.get("lag", {}))
+        for kind, items in (snap.get("trends") or {}).items():
+            for item in items:
+                slot = trend_totals.setdefault(kind, {}).setdefault(item["id"], {**item, "count": 0})
+                slot["count"] += item["count"]
     recent_dead.sort(key=lambda d: d.get("failed_at", ""), reverse=True)
     recent_articles.sort(key=lambda a: a.get("at", 0), reverse=True)
     return {
@@ -67,6 +79,9 @@ def pipeline_view(ctx: Context) -> dict:
         "series": {name: sorted(c.items()) for name, c in series.items()},
         "dead_letters": {"by_reason": dict(dead), "recent": recent_dead[:20]},
         "recent_articles": recent_articles[:20],
+        "lag": dict(sorted(lag.items())),
+        "trending_entities": sorted(trend_totals["entities"].values(), key=lambda x: -x["count"])[:10],
+        "quoted_speakers": sorted(trend_totals["speakers"].values(), key=lambda x: -x["count"])[:10],
         "at": time.time(),
     }
 
@@ -74,8 +89,9 @@ def pipeline_view(ctx: Context) -> dict:
 def readiness(ctx: Context) -> dict:
     app = ctx.app
     assignment = _assignment(ctx)
+    # An agent whose actors crashed (or stopped) no longer processes: not ready.
     agents_running = bool(app.agents) and all(
-        any(not actor.should_stop for actor in agent._actors) for agent in app.agents.values()
+        any(not actor.should_stop and not actor.crashed for actor in agent._actors) for agent in app.agents.values()
     )
     broker_ok = bool(getattr(app.consumer, "_active_partitions", None) is not None)
     ready = bool(assignment) and agents_running and broker_ok
@@ -105,6 +121,10 @@ def prometheus(ctx: Context) -> str:
     lines += ["# HELP newswire_dead_letters_total Dead letters by reason.", "# TYPE newswire_dead_letters_total counter"]
     for reason, n in view["dead_letters"]["by_reason"].items():
         lines.append(f'newswire_dead_letters_total{{reason="{reason}"}} {n}')
+    lines += ["# HELP newswire_consumer_lag Messages behind the end of a partition.", "# TYPE newswire_consumer_lag gauge"]
+    for tp, n in view["lag"].items():
+        topic, _, part = tp.rstrip("]").partition("[")
+        lines.append(f'newswire_consumer_lag{{topic="{topic}",partition="{part}"}} {n}')
     lines += ["# HELP newswire_workers Workers that published stats recently.", "# TYPE newswire_workers gauge",
               f"newswire_workers {len(view['workers'])}"]
     return "\n".join(lines) + "\n"

@@ -49,7 +49,7 @@ def register(ctx: Context) -> None:
         return respond(orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS), "application/json", status)
 
     def guarded(handler):  # noqa: ANN001, ANN202
-        async def wrapped(self, request):  # noqa: ANN001, ANN202
+        async def wrapped(self, request, **_match_info):  # noqa: ANN001, ANN003, ANN202
             if not _authorised(request, token):
                 return as_json({"error": "unauthorised"}, 401)
             return await handler(request)

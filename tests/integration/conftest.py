@@ -31,7 +31,6 @@ def pipeline_env(broker, tmp_path_factory) -> dict[str, str]:
         "NEWSWIRE_APP_ID": f"newswire-test-{uuid.uuid4().hex[:6]}",
         "NEWSWIRE_WEB_PORT": str(free_port()),
         "NEWSWIRE_DATA_DIR": str(data),
-        "NEWSWIRE_PARTITIONS": "2",
         "NEWSWIRE_MAX_ARTICLE_BYTES": "200000",
     }
 

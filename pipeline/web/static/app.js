@@ -68,12 +68,27 @@ function renderArticles(articles) {
   }
 }
 
+function renderLag(lag) {
+  const body = $("#lag tbody");
+  body.replaceChildren();
+  for (const [tp, n] of Object.entries(lag)) { const tr = el("tr"); tr.append(el("td", tp), el("td", String(n))); body.append(tr); }
+}
+
+function renderRanking(selector, items) {
+  const list = $(selector);
+  list.replaceChildren();
+  for (const it of items) list.append(el("li", `${it.name} (${it.label || ""}) — ${it.count}`));
+}
+
 function render(view) {
   $("#status").textContent = "live " + fmtTime(view.at);
   $("#workers").textContent = `${view.workers.length} worker(s)`;
   renderAgents(view.agents);
   renderChart(view.series, Math.floor(view.at));
   renderDead(view.dead_letters);
+  renderLag(view.lag || {});
+  renderRanking("#trending", view.trending_entities || []);
+  renderRanking("#speakers", view.quoted_speakers || []);
   renderArticles(view.recent_articles);
 }
 
@@ -85,6 +100,7 @@ function startStream() {
 
 async function showArticle(id) {
   $("#view-pipeline").hidden = true;
+  $("#status").textContent = "article " + id;
   $("#view-article").hidden = false;
   const res = await fetch(withToken("/api/articles/" + encodeURIComponent(id)));
   if (!res.ok) { $("#article-title").textContent = "article not found on this worker"; return; }
