@@ -233,17 +233,13 @@ def extract_quotes(doc: Doc, article: NormalisedArticle, entities: list[Entity])
     for q in quotations:
         n_words = sum(len(text[s:e].split()) for s, e in q.segments)
         cue = _find_cue(doc, q, text)
-        if cue is not None:
-            clause = _ccomp(cue)
-            if clause is not None and clause.idx < q.start - 1 and cue.idx < q.start:
-                # the quotation sits inside a reported clause: a mixed quote over that clause
-                s, e = _clause_span(text, clause, cue)
-                if s < q.start and e >= q.end - 1:
-                    q.segments, q.kind = [(s, max(e, q.end))], "mixed"
-        elif n_words < 4:
-            continue  # a scare quote or a title, not speech
-        if q.kind == "direct" and n_words < 3 and cue is None:
-            continue
+        if cue is not None and cue.idx < q.start and _embedded(doc, text, q, cue):
+            # the quotation sits inside what the cue reports: a mixed quote over that clause
+            s, e = _reported_span(text, cue)
+            if s is not None and s <= q.start and e >= q.end - 1:
+                q.segments, q.kind = [(s, max(e, q.end))], "mixed"
+        if q.kind == "direct" and n_words < 4 and not _sentence_like(text, q):
+            continue  # a scare quote, a title or a nickname, not speech
         q.cue = cue
         found.append(q)
 
@@ -292,6 +288,37 @@ def extract_quotes(doc: Doc, article: NormalisedArticle, entities: list[Entity])
             kind=q.kind, cue=cue, speaker=speaker,
         ))
     return quotes
+
+
+def _embedded(doc: Doc, text: str, q: Quotation, cue: Token) -> bool:
+    """True when the quotation is part of the reported clause rather than introduced whole.
+
+    ``said: "..."``, ``said, "..."`` and ``said "...`` introduce a direct quote; anything else
+    between the cue and the opening mark (``said the talks did not mean "...``) embeds it.
+    """
+    first = _token_at(doc, q.start)
+    if first is None or first not in cue.subtree:
+        return False
+    between = text[cue.idx + len(cue):q.start].strip(" \t\n\"\u201c\u201d\u00ab,:")
+    return bool(between) and between.lower() not in ("that",)
+
+
+def _reported_span(text: str, cue: Token) -> tuple[int | None, int]:
+    """What a cue reports: its dependents to the right, subject and complementiser left out."""
+    sent = cue.sent
+    toks = [t for t in cue.subtree if t.i > cue.i and sent.start <= t.i < sent.end]
+    toks = _edges(toks)
+    while toks and toks[0].dep_ == "mark" and toks[0].lower_ in ("that", "whether"):
+        toks = _edges(toks[1:])
+    if not toks:
+        return None, 0
+    return toks[0].idx, toks[-1].idx + len(toks[-1])
+
+
+def _sentence_like(text: str, q: Quotation) -> bool:
+    """A short quotation still counts when it is a sentence of its own ("Yes, we can!")."""
+    content = text[q.start:q.end].rstrip()
+    return content[:1].isupper() and content[-1:] in ".!?," and len(content.split()) >= 2
 
 
 def _indirect_content(text: str, verb: Token) -> tuple[int, int] | None:
