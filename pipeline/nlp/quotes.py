@@ -23,12 +23,18 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp.cues import SPEECH_FORMS
 from pipeline.nlp.speakers import SpeakerResolver
-from schemas.records import Cue, Entity, NormalisedArticle, Quote, Segment
+from schemas.records import Cue, Entity, NormalisedArticle, Quote, Segment, Speaker
 
 _OPENERS = "\u201c\u00ab\u201e"
 _CLOSERS = "\u201d\u00bb"
 _BEFORE_OPEN = set(" \t\n([{\u2014\u2013-/:")
 _TRIM_CHARS = " \t\n,;:\u2014\u2013-"
+_NOT_SPEAKERS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+# "...”― Pamela Padilla" and "PENCE: Well, ..." name the speaker without a verb
+_DASH_CREDIT = re.compile(
+    r"^[\"\u201d\u00bb.,]*\s*[\u2015\u2014\u2013-]{1,2}\s*([A-Z][\w.'\u2019-]*(?:\s[A-Z][\w.'\u2019-]*){0,3})"
+)
+_TRANSCRIPT = re.compile(r"^([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)?):\s")
 
 
 @dataclass
@@ -60,12 +66,13 @@ def _paragraph_bounds(text: str) -> list[tuple[int, int]]:
 
 def _mark_kind(text: str, i: int) -> str:
     ch = text[i]
+    before = text[i - 1] if i > 0 else "\n"
+    after = text[i + 1] if i + 1 < len(text) else " "
     if ch in _OPENERS:
         return "open"
     if ch in _CLOSERS:
-        return "close"
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
+        # a closing mark at a paragraph start is a typo for an opening one
+        return "open" if before == "\n" and not after.isspace() else "close"
     if before in _BEFORE_OPEN and not after.isspace():
         return "open"
     return "close"
@@ -141,7 +148,7 @@ def subject_of(verb: Token) -> Token | None:
         return None  # "Saleh, who declared himself president": not reporting speech
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
-            if child.lower_ in ("it", "there") or child.tag_ in ("WP", "WDT"):
+            if child.lower_ in ("it", "there") or child.tag_ in ("WP", "WDT") or child.ent_type_ in _NOT_SPEAKERS:
                 return None
             return child
     if verb.lower_ in ("according",):
@@ -151,7 +158,8 @@ def subject_of(verb: Token) -> Token | None:
                     if grand.dep_ == "pobj":
                         return grand
     for child in verb.rights:  # inverted: "..., said Saleh."
-        if child.dep_ in ("dobj", "npadvmod", "attr", "oprd", "dep", "appos") and child.pos_ in ("PROPN", "NOUN"):
+        if child.dep_ in ("dobj", "attr", "oprd", "dep", "appos") and child.pos_ in ("PROPN", "NOUN") \
+                and child.ent_type_ not in _NOT_SPEAKERS:
             return child
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
         return subject_of(verb.head)
@@ -271,7 +279,7 @@ def extract_quotes(doc: Doc, article: NormalisedArticle, entities: list[Entity])
             if subj is not None:
                 speaker = resolver.resolve(subj, q.start)
         if speaker is None and q.kind == "direct":
-            speaker = resolver.continuing(q.start)
+            speaker = _credited(text, q, resolver) or resolver.continuing(q.start)
         if speaker is not None:
             resolver.remember(speaker)
         start, end = q.start, q.end
@@ -288,6 +296,18 @@ def extract_quotes(doc: Doc, article: NormalisedArticle, entities: list[Entity])
             kind=q.kind, cue=cue, speaker=speaker,
         ))
     return quotes
+
+
+def _credited(text: str, q: Quotation, resolver: SpeakerResolver) -> Speaker | None:
+    """A speaker named by a dash credit after the quote, or a transcript label inside it."""
+    m = _DASH_CREDIT.match(text[q.end:q.end + 80])
+    if m:
+        start = q.end + m.start(1)
+        return resolver.named(start, start + len(m.group(1)))
+    m = _TRANSCRIPT.match(text[q.start:q.start + 40])
+    if m:
+        return resolver.named(q.start, q.start + len(m.group(1)))
+    return None
 
 
 def _embedded(doc: Doc, text: str, q: Quotation, cue: Token) -> bool:

@@ -85,6 +85,15 @@ class SpeakerResolver:
             return Speaker(start=start, end=end, text=phrase, name=ent.name, entity_id=ent.id)
         return Speaker(start=start, end=end, text=phrase, name=phrase if head.pos_ == "PROPN" else None)
 
+    def named(self, start: int, end: int) -> Speaker:
+        """A speaker given by a name span outside the parse (credit lines, transcripts)."""
+        hit = self._entity_at(start, end)
+        if hit is not None:
+            s, e, ent = hit
+            return Speaker(start=s, end=e, text=self.text[s:e], name=ent.name, entity_id=ent.id)
+        phrase = self.text[start:end]
+        return Speaker(start=start, end=end, text=phrase, name=phrase.title() if phrase.isupper() else phrase)
+
     def continuing(self, before: int) -> Speaker | None:
         """An unattributed quotation right after an attributed one continues that speaker."""
         if not self.recent:
