@@ -90,10 +90,12 @@ def normalise(raw: RawArticle, max_chars: int = 2_000_000, now: datetime | None 
     parts.extend(paragraphs)
     text = PARAGRAPH_SEP.join(parts)
 
-    # Reference date for the dateline: what the producer said, the header, or the story's years.
+    # Reference date for a dateline without a year: the publication date if the producer or a
+    # header gave one, else when the story was received, else the years the story mentions.
     published = _as_date(raw.published_at) or _as_date(header_date)
-    year = dates_mod.infer_year(text) if published is None else None
-    reference = published or (date(year, 12, 31) if year else _as_date(raw.received_at) or now.date())
+    received = _as_date(raw.received_at)
+    year = dates_mod.infer_year(text) if published is None and received is None else None
+    reference = published or received or (date(year, 12, 31) if year else now.date())
 
     dateline = None
     dl = parse_dateline(paragraphs[0], offset=body_offset, reference=reference)
