@@ -9,7 +9,7 @@ import ssl
 import faust
 import orjson
 
-from agents import enrich, normalise, trends
+from agents import enrich, normalise, transport, trends
 from agents.context import Context
 from agents.topics import declare
 from pipeline.settings import Settings, get_settings
@@ -29,8 +29,10 @@ def _credentials(settings: Settings) -> faust.types.auth.CredentialsT | None:
 
 def create_app(settings: Settings | None = None, worker_name: str | None = None) -> tuple[faust.App, Context]:
     settings = settings or get_settings()
+    transport.install()
     worker_id = worker_name or f"{socket.gethostname()}:{os.getpid()}"
     datadir = settings.data_dir / f"worker-{settings.web_port}"
+    datadir.mkdir(parents=True, exist_ok=True)
     app = faust.App(
         settings.app_id,
         broker=settings.broker_url,

@@ -22,8 +22,10 @@ class Context:
     settings: Settings
     topics: Topics
     metrics: Metrics = field(default_factory=Metrics)
-    # One thread: spaCy and normalisation run here, off the event loop, one batch at a time.
+    # spaCy runs in one thread, off the event loop, one batch at a time; normalisation gets a
+    # thread of its own so it overlaps with the parser's GIL-free matrix work.
     executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, "newswire-nlp"))
+    normalise_executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, "newswire-norm"))
     worker_id: str = ""
     stats_table: object = None  # the global "worker-stats" table, set by agents.app
     # The last enriched articles this worker produced, for the dashboard's article page.
@@ -39,6 +41,9 @@ class Context:
 
     async def run_blocking(self, fn, *args):  # noqa: ANN001, ANN201
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+
+    async def run_normalise(self, fn, *args):  # noqa: ANN001, ANN201
+        return await asyncio.get_running_loop().run_in_executor(self.normalise_executor, fn, *args)
 
     async def send(self, topic: faust.TopicT, key: str | None, value: bytes) -> asyncio.Future:
         """Publish now (not attached to the source offset) and return the delivery future.

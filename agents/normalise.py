@@ -47,7 +47,7 @@ def register(ctx: Context) -> None:
             if not state["loaded"]:
                 load_index()
             try:
-                article, fp = await ctx.run_blocking(process, event.value)
+                article, fp = await ctx.run_normalise(process, event.value)
             except PipelineError as exc:
                 await (await ctx.send_dead_letter(Stage.NORMALISE, exc, event))
                 continue

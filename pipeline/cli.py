@@ -267,6 +267,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from bench.throughput import main as bench_main
+
+    return bench_main(args.bench_args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="newswire", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -306,6 +312,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="when stories were received, for archives: dates without a year resolve against it")
     e.add_argument("--quiet", action="store_true")
     e.set_defaults(fn=cmd_enrich)
+
+    bn = sub.add_parser("bench", help="throughput/latency/RSS benchmark (bench/throughput.py); args pass through",
+                        add_help=False)
+    bn.add_argument("bench_args", nargs=argparse.REMAINDER)
+    bn.set_defaults(fn=cmd_bench)
 
     sc = sub.add_parser("schema", help="print the JSON Schemas of the records")
     sc.add_argument("name", nargs="?")

@@ -1,0 +1,180 @@
+"""Pipeline throughput against the NLP ceiling, latency under full and light load, worker RSS.
+
+    python -m bench.throughput --limit 600 --processes 1 2 --json bench/results.json
+
+For each process count P, on the same texts:
+1. ceiling: bare ``nlp.pipe`` of the configured model with ``n_process=P``;
+2. full load: P workers on a fresh embedded broker, every article sent at once, articles/s
+   from the first send to the last enriched record, and latency p50/p99 (received_at to the
+   enriched record's broker timestamp);
+3. light load: articles sent at a steady ``--light-rate`` per second, latency p99;
+4. peak RSS of each worker process (VmHWM).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from datetime import UTC, datetime
+
+import orjson
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from bench.corpus import load
+from pipeline.broker import EmbeddedBroker, free_port
+from pipeline.enrich import _view
+from pipeline.messages import encode
+from pipeline.nlp.model import load_model
+from pipeline.normalise import normalise
+
+
+def ceiling(texts: list[str], processes: int) -> float:
+    nlp = load_model()
+    list(nlp.pipe(texts[:16]))
+    t0 = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=16, n_process=processes):
+        pass
+    return len(texts) / (time.perf_counter() - t0)
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return round(values[min(len(values) - 1, int(p * len(values)))], 3) if values else float("nan")
+
+
+def peak_rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def send_and_collect(bootstrap: str, raws, rate: float | None, timeout: float) -> dict[str, float]:
+    """Send the articles (all at once, or at ``rate`` per second); return id -> latency (s)."""
+    consumer = AIOKafkaConsumer("news.enriched", bootstrap_servers=bootstrap, auto_offset_reset="latest",
+                                group_id=None, enable_auto_commit=False)
+    await consumer.start()
+    await asyncio.sleep(1.0)
+    await consumer.seek_to_end()
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5, max_request_size=4_000_000)
+    await producer.start()
+    sent: dict[str, float] = {}
+    latencies: dict[str, float] = {}
+
+    async def produce() -> None:
+        for raw in raws:
+            now = datetime.now(UTC)
+            sent[raw.id] = now.timestamp()
+            await producer.send("news.raw", key=raw.id.encode(), value=encode(raw.model_copy(update={"received_at": now})))
+            if rate:
+                await asyncio.sleep(1.0 / rate)
+        await producer.flush()
+
+    task = asyncio.create_task(produce())
+    deadline = time.monotonic() + timeout
+    wanted = {r.id for r in raws}
+    while time.monotonic() < deadline and not wanted <= latencies.keys():
+        batch = await consumer.getmany(timeout_ms=500)
+        for records in batch.values():
+            for rec in records:
+                article_id = orjson.loads(rec.value)["id"]
+                if article_id in sent:
+                    latencies[article_id] = rec.timestamp / 1000.0 - sent[article_id]
+    await task
+    await producer.stop()
+    await consumer.stop()
+    missing = wanted - latencies.keys()
+    if missing:
+        raise RuntimeError(f"{len(missing)} articles never reached news.enriched within {timeout}s")
+    latencies["__span__"] = max(sent[i] + latencies[i] for i in wanted) - min(sent.values())
+    return latencies
+
+
+def start_workers(n: int, broker_url: str, app_id: str) -> tuple[list[subprocess.Popen], list[int]]:
+    procs, ports = [], []
+    for _ in range(n):
+        port = free_port()
+        env = {**os.environ, "NEWSWIRE_BROKER": broker_url, "NEWSWIRE_APP_ID": app_id,
+               "NEWSWIRE_WEB_PORT": str(port), "NEWSWIRE_DATA_DIR": f"/tmp/newswire-bench-{app_id}"}
+        log = open(f"/tmp/newswire-bench-{app_id}-{port}.log", "wb")  # noqa: SIM115
+        procs.append(subprocess.Popen([sys.executable, "-m", "pipeline.cli", "worker", "-l", "warn"], env=env,
+                                      stdout=log, stderr=subprocess.STDOUT))
+        ports.append(port)
+    for proc, port in zip(procs, ports, strict=True):
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"worker exited with {proc.returncode}: see /tmp/newswire-bench-{app_id}-{port}.log")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except Exception:  # noqa: BLE001
+                time.sleep(0.5)
+    time.sleep(3.0)  # let the group settle after the last join
+    return procs, ports
+
+
+def run_one(processes: int, raws, texts: list[str], light_rate: float, light_n: int) -> dict:
+    print(f"[{processes} process(es)] measuring the nlp.pipe ceiling ...", file=sys.stderr, flush=True)
+    ceil = ceiling(texts, processes)
+    with EmbeddedBroker("127.0.0.1", free_port()) as broker:
+        app_id = f"bench-{uuid.uuid4().hex[:6]}"
+        procs, _ = start_workers(processes, broker.url, app_id)
+        try:
+            print(f"[{processes}] warm-up, then full load: {len(raws)} articles", file=sys.stderr, flush=True)
+            asyncio.run(send_and_collect(broker.bootstrap, [r.model_copy(update={"id": f"warm-{i}"})
+                                                             for i, r in enumerate(raws[:16])], None, 300))
+            full = asyncio.run(send_and_collect(broker.bootstrap, raws, None, 1800))
+            span = full.pop("__span__")
+            print(f"[{processes}] light load: {light_n} articles at {light_rate}/s", file=sys.stderr, flush=True)
+            light = asyncio.run(send_and_collect(
+                broker.bootstrap, [r.model_copy(update={"id": f"light-{i}"}) for i, r in enumerate(raws[:light_n])],
+                light_rate, 600))
+            light.pop("__span__")
+            rss = max(peak_rss_mb(p.pid) for p in procs)
+        finally:
+            for p in procs:
+                p.terminate()
+            for p in procs:
+                p.wait(30)
+    rate = len(raws) / span
+    words = sum(len(t.split()) for t in texts) / span
+    return {"processes": processes, "articles": len(raws), "ceiling_articles_per_s": round(ceil, 2),
+            "pipeline_articles_per_s": round(rate, 2), "pipeline_words_per_s": round(words),
+            "ratio": round(rate / ceil, 3), "latency_p50_s": pct(list(full.values()), 0.5),
+            "latency_p99_s": pct(list(full.values()), 0.99), "light_latency_p99_s": pct(list(light.values()), 0.99),
+            "peak_rss_mb": round(rss, 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--limit", type=int, default=600, help="articles per run")
+    ap.add_argument("--processes", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--light-rate", type=float, default=5.0)
+    ap.add_argument("--light-n", type=int, default=100)
+    ap.add_argument("--json", help="write the results here")
+    args = ap.parse_args(argv)
+    corpus, raws = load(args.limit)
+    texts = [_view(normalise(r)) for r in raws]
+    runs = [run_one(p, raws, texts, args.light_rate, args.light_n) for p in args.processes]
+    cols = list(runs[0])
+    print(f"corpus: {corpus}")
+    print(" | ".join(cols))
+    for r in runs:
+        print(" | ".join(str(r[c]) for c in cols))
+    if args.json:
+        with open(args.json, "wb") as f:
+            f.write(orjson.dumps({"corpus": corpus, "runs": runs}, option=orjson.OPT_INDENT_2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

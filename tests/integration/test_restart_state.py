@@ -1,0 +1,68 @@
+"""Worker state that must survive a restart: the duplicate detector's fingerprints (a Faust
+global table), and the group view on the dashboard when a second worker joins."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import urllib.request
+import uuid
+
+import orjson
+
+from pipeline.broker import free_port
+from tests.helpers import collect, produce, run
+from tests.integration.conftest import wait_ready
+
+STORY = ("VALMORA (Reuters) - Dockworkers at the port of Valmora returned to work on Wednesday after a three-day "
+         "strike, ending a dispute that had left dozens of container ships waiting offshore. The union said the "
+         "deal included a pay rise of six percent over two years, and the port authority confirmed the agreement.")
+
+
+def start_worker(env, port):
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "worker", "-l", "warn"],
+                            env={**env, "NEWSWIRE_WEB_PORT": str(port)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_ready(port, proc)
+    return proc
+
+
+def stop(proc):
+    proc.terminate()
+    proc.wait(60)
+
+
+def test_duplicate_detector_survives_restart_and_dashboard_sees_both_workers(broker, tmp_path):
+    env = {**os.environ, "NEWSWIRE_BROKER": broker.url, "NEWSWIRE_APP_ID": f"restart-{uuid.uuid4().hex[:6]}",
+           "NEWSWIRE_DATA_DIR": str(tmp_path)}
+    port = free_port()
+    first = start_worker(env, port)
+    run(produce(broker.bootstrap, "news.raw", [(b"orig", orjson.dumps({"id": "orig", "title": "Strike ends",
+                                                                           "body": STORY}))]))
+    run(collect(broker.bootstrap, "news.enriched", lambda rs: any(v["id"] == "orig" for _, v in rs)))
+    stop(first)
+
+    second = start_worker(env, port)
+    other_port = free_port()
+    third = start_worker(env, other_port)
+    try:
+        copy = {"id": "syndicated", "title": "Valmora port strike is over", "body": STORY}
+        run(produce(broker.bootstrap, "news.raw", [(b"syndicated", orjson.dumps(copy))]))
+        records = run(collect(broker.bootstrap, "news.enriched", lambda rs: any(v["id"] == "syndicated" for _, v in rs)))
+        (dup,) = [v for _, v in records if v["id"] == "syndicated"]
+        assert dup["duplicate_of"] == "orig"
+
+        # any worker's API shows the whole group (stats travel through a global table)
+        import time
+
+        deadline = time.monotonic() + 30
+        workers = []
+        while time.monotonic() < deadline and len(workers) < 2:
+            with urllib.request.urlopen(f"http://127.0.0.1:{other_port}/api/pipeline") as r:
+                workers = orjson.loads(r.read())["workers"]
+            time.sleep(1)
+        assert len(workers) == 2
+    finally:
+        stop(third)
+        stop(second)
