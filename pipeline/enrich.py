@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from pipeline.nlp.casing import casing_view
 from pipeline.nlp.entities import canonical_entities
@@ -29,22 +30,29 @@ def _view(article: NormalisedArticle) -> str:
     return view
 
 
+def parse_batch(articles: list[NormalisedArticle], nlp: Language, batch_size: int = 16) -> list[Doc]:
+    """The expensive half: spaCy over the casing views of a batch."""
+    return list(nlp.pipe((_view(a) for a in articles), batch_size=batch_size))
+
+
+def extract(article: NormalisedArticle, doc: Doc, model: str, nlp_seconds: float) -> EnrichedArticle:
+    """The cheap half: canonical entities and quotes from one parsed article."""
+    t0 = time.perf_counter()
+    entities = canonical_entities(doc, article)
+    quotes = extract_quotes(doc, article, entities)
+    data = article.model_dump()
+    data["pipeline"]["model"] = model
+    data["pipeline"]["timings"]["nlp"] = round(nlp_seconds, 6)
+    data["pipeline"]["timings"]["extract"] = round(time.perf_counter() - t0, 6)
+    return EnrichedArticle(**data, entities=entities, quotes=quotes)
+
+
 def enrich_batch(articles: list[NormalisedArticle], nlp: Language, batch_size: int = 16) -> list[EnrichedArticle]:
     started = time.perf_counter()
-    docs = list(nlp.pipe((_view(a) for a in articles), batch_size=batch_size))
+    docs = parse_batch(articles, nlp, batch_size)
     nlp_seconds = (time.perf_counter() - started) / max(len(articles), 1)
     label = model_label(nlp)
-    out = []
-    for article, doc in zip(articles, docs, strict=True):
-        t0 = time.perf_counter()
-        entities = canonical_entities(doc, article)
-        quotes = extract_quotes(doc, article, entities)
-        data = article.model_dump()
-        data["pipeline"]["model"] = label
-        data["pipeline"]["timings"]["nlp"] = round(nlp_seconds, 6)
-        data["pipeline"]["timings"]["extract"] = round(time.perf_counter() - t0, 6)
-        out.append(EnrichedArticle(**data, entities=entities, quotes=quotes))
-    return out
+    return [extract(a, d, label, nlp_seconds) for a, d in zip(articles, docs, strict=True)]
 
 
 def quote_records(article: EnrichedArticle) -> Iterator[QuoteRecord]:
