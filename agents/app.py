@@ -50,6 +50,8 @@ def create_app(settings: Settings | None = None, worker_name: str | None = None)
         producer_acks=-1,
         consumer_auto_offset_reset="earliest",
         broker_commit_every=100,
+        broker_session_timeout=settings.session_timeout,
+        broker_heartbeat_interval=min(3.0, settings.session_timeout / 3),
         broker_commit_interval=1.0,
         table_cleanup_interval=30.0,
     )

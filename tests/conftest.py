@@ -16,6 +16,16 @@ DEMO = ROOT / "pipeline" / "demo" / "stories"
 
 
 @pytest.fixture(scope="session")
+def broker(tmp_path_factory):
+    """One embedded Tansu broker for the whole test session, on a free port."""
+    from pipeline.broker import EmbeddedBroker, free_port
+
+    log = tmp_path_factory.mktemp("broker") / "tansu.log"
+    with EmbeddedBroker("127.0.0.1", free_port(), log_path=log) as b:
+        yield b
+
+
+@pytest.fixture(scope="session")
 def nlp():
     return load_model()
 

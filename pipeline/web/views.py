@@ -16,6 +16,7 @@ from aiohttp import web as aioweb
 
 from agents.context import Context
 from pipeline.web import aggregate
+from pipeline.web.ingest_api import register as register_ingest
 
 STATIC = Path(__file__).parent / "static"
 CSP = (
@@ -56,8 +57,11 @@ def register(ctx: Context) -> None:
 
         return wrapped
 
-    def page(path: str, handler) -> None:  # noqa: ANN001
-        view = type(f"View_{abs(hash(path))}", (app_view_base(),), {"get": guarded(handler)})
+    def page(path: str, handler, method: str = "get", auth: bool = True) -> None:  # noqa: ANN001
+        if not auth:
+            async def plain(self, request, **_match_info):  # noqa: ANN001, ANN003, ANN202
+                return await handler(request)
+        view = type(f"View_{abs(hash(path))}", (app_view_base(),), {method: guarded(handler) if auth else plain})
         app.page(path)(view)
 
     def app_view_base():  # noqa: ANN202
@@ -116,3 +120,4 @@ def register(ctx: Context) -> None:
     page("/api/pipeline", pipeline_api)
     page("/dashboard", dashboard)
     page("/dashboard/static/{name}", static)
+    register_ingest(ctx, page)

@@ -12,14 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.broker import EmbeddedBroker, free_port
+from pipeline.broker import free_port
 
-
-@pytest.fixture(scope="session")
-def broker(tmp_path_factory):
-    log = tmp_path_factory.mktemp("broker") / "tansu.log"
-    with EmbeddedBroker("127.0.0.1", free_port(), log_path=log) as b:
-        yield b
+INGEST_TOKEN = "test-ingest-token"
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +27,8 @@ def pipeline_env(broker, tmp_path_factory) -> dict[str, str]:
         "NEWSWIRE_WEB_PORT": str(free_port()),
         "NEWSWIRE_DATA_DIR": str(data),
         "NEWSWIRE_MAX_ARTICLE_BYTES": "200000",
+        "NEWSWIRE_INGEST_TOKEN": INGEST_TOKEN,
+        "NEWSWIRE_MAX_REQUEST_BYTES": "300000",
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import urllib.request
 import uuid
 
@@ -47,22 +48,22 @@ def test_duplicate_detector_survives_restart_and_dashboard_sees_both_workers(bro
     other_port = free_port()
     third = start_worker(env, other_port)
     try:
-        copy = {"id": "syndicated", "title": "Valmora port strike is over", "body": STORY}
-        run(produce(broker.bootstrap, "news.raw", [(b"syndicated", orjson.dumps(copy))]))
-        records = run(collect(broker.bootstrap, "news.enriched", lambda rs: any(v["id"] == "syndicated" for _, v in rs)))
-        (dup,) = [v for _, v in records if v["id"] == "syndicated"]
-        assert dup["duplicate_of"] == "orig"
-
-        # any worker's API shows the whole group (stats travel through a global table)
-        import time
-
-        deadline = time.monotonic() + 30
-        workers = []
+        # any worker's API shows the whole group (stats travel through a global table); waiting
+        # for it also lets the rebalance settle before the copy is sent
+        deadline = time.monotonic() + 60
+        workers: list = []
         while time.monotonic() < deadline and len(workers) < 2:
             with urllib.request.urlopen(f"http://127.0.0.1:{other_port}/api/pipeline") as r:
                 workers = orjson.loads(r.read())["workers"]
             time.sleep(1)
         assert len(workers) == 2
+
+        copy = {"id": "syndicated", "title": "Valmora port strike is over", "body": STORY}
+        run(produce(broker.bootstrap, "news.raw", [(b"syndicated", orjson.dumps(copy))]))
+        records = run(collect(broker.bootstrap, "news.enriched", lambda rs: any(v["id"] == "syndicated" for _, v in rs)))
+        copies = [v for _, v in records if v["id"] == "syndicated"]
+        # at-least-once: a rebalance may deliver the copy twice; every delivery must name the original
+        assert copies and all(c["duplicate_of"] == "orig" for c in copies)
     finally:
         stop(third)
         stop(second)

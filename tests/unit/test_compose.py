@@ -1,12 +1,26 @@
 """docker-compose.yml is well-formed Compose and speaks the settings the app reads."""
 
+import sys
 from pathlib import Path
 
+import jsonschema
 import yaml
 
 from pipeline.settings import Settings
 
 COMPOSE = Path(__file__).resolve().parents[2] / "docker-compose.yml"
+# put there by scripts/test.sh, from the docker-compose 1.29.2 wheel
+COMPOSE_SPEC = Path(sys.prefix) / "share" / "compose-spec" / "compose_spec.json"
+
+
+def test_compose_file_validates_against_the_compose_specification():
+    import json
+
+    validator = jsonschema.Draft201909Validator(json.loads(COMPOSE_SPEC.read_text()))
+    doc = yaml.safe_load(COMPOSE.read_text())
+    assert [e.message for e in validator.iter_errors(doc)] == []
+    with_typo = {**doc, "services": {**doc["services"], "worker": {**doc["services"]["worker"], "replica": 2}}}
+    assert any("replica" in e.message for e in validator.iter_errors(with_typo)), "the schema must catch typos"
 
 
 def test_compose_file_structure():
