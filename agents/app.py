@@ -9,7 +9,7 @@ import ssl
 import faust
 import orjson
 
-from agents import enrich, normalise, transport, trends
+from agents import enrich, normalise, transport, trends, watchdog
 from agents.context import Context
 from agents.topics import declare
 from pipeline.settings import Settings, get_settings
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, worker_name: str | None = None)
     trends.register(ctx)
     enrich.register(ctx)
     _register_stats(ctx)
+    watchdog.register(ctx)
     from pipeline.web.views import register as register_web
 
     register_web(ctx)

@@ -23,6 +23,8 @@ measured 17-38 of 600 articles lost when one of two workers was killed. Two rule
   seconds was skipped, not delayed: we seek back to the head and process it again. Without
   this the surviving worker of a pair was seen holding a gap forever (stalled commits) or,
   for never-committed partitions, committing past it.
+* after a rebalance every stream partition is positioned at its committed offset, including
+  partitions never committed, which aiokafka leaves where the last fetch stopped.
 """
 
 from __future__ import annotations
@@ -106,7 +108,26 @@ def _new_offset(self, tp):  # noqa: ANN001, ANN202
     return _new_offset_original(self, tp)
 
 
+async def _seek_to_committed(self):  # noqa: ANN001, ANN202
+    """aiokafka's ``seek_to_committed`` only seeks partitions with a committed offset above 0;
+    the others keep whatever fetch position the previous generation left, which is past any
+    events fetched and then skipped in the rebalance. Those partitions go back to the
+    beginning (the group's auto_offset_reset is ``earliest`` anyway)."""
+    consumer = self._ensure_consumer()  # noqa: SLF001
+    app = self.consumer.app
+
+    async def seek() -> dict:
+        committed = await consumer.seek_to_committed()
+        never = [tp for tp, offset in committed.items() if not offset and app.topics.acks_enabled_for(tp.topic)]
+        if never:
+            await consumer.seek_to_beginning(*never)
+        return committed
+
+    return await self.call_thread(seek)
+
+
 def install() -> None:
+    faust_aiokafka.AIOKafkaConsumerThread.seek_to_committed = _seek_to_committed
     faust_aiokafka.AIOKafkaConsumerThread._create_worker_consumer = _create_worker_consumer
     faust_consumer.Consumer.ack = _ack
     faust_consumer.Consumer._new_offset = _new_offset  # noqa: SLF001

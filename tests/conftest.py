@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ from pipeline.nlp.model import load_model
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED = ROOT.parent / "shared"
+# ../shared beside the checkout; a fresh clone elsewhere finds it through NEWSWIRE_SHARED_DIR
+SHARED = Path(os.environ.get("NEWSWIRE_SHARED_DIR", ROOT.parent / "shared"))
 SEED = SHARED / "corpora" / "seed" / "000_a7448ef9fa85b64d.txt"
 DEMO = ROOT / "pipeline" / "demo" / "stories"
 

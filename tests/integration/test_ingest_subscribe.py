@@ -156,7 +156,7 @@ def enriched(aid, entities, speakers=(), source="wire:test"):
 
 
 def subscribe(env, topic, *args):
-    out = cli(env, "subscribe", "--topic", topic, "--timeout", "3", *args)
+    out = cli(env, "subscribe", "--topic", topic, "--timeout", "2", *args)
     assert out.returncode == 0, out.stderr
     return sorted(orjson.loads(line)["id"] for line in out.stdout.splitlines())  # partitions interleave
 

@@ -40,7 +40,7 @@ class Workers:
     def env(self, port: int) -> dict[str, str]:
         return {**os.environ, "NEWSWIRE_BROKER": self.broker_url, "NEWSWIRE_APP_ID": self.app_id,
                 "NEWSWIRE_WEB_PORT": str(port), "NEWSWIRE_DATA_DIR": str(self.data_dir),
-                "NEWSWIRE_SESSION_TIMEOUT": "6"}
+                "NEWSWIRE_SESSION_TIMEOUT": "6", "NEWSWIRE_STALL_TIMEOUT": "25"}
 
     def start(self, port: int | None = None, wait: bool = True) -> int:
         port = port or free_port()
@@ -71,12 +71,20 @@ class Workers:
         proc = self.procs.pop(port)
         t0 = time.monotonic()
         proc.send_signal(sig)
-        proc.wait(60)
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # never leave a worker behind to eat the next test's CPU
+            proc.wait(10)
+            raise
         return time.monotonic() - t0
 
     def stop_all(self) -> None:
         for port in list(self.procs):
-            self.kill(port, signal.SIGTERM)
+            try:
+                self.kill(port, signal.SIGTERM)
+            except subprocess.TimeoutExpired:
+                pass  # killed; the test's own assertions report what went wrong
 
 
 def send(bootstrap: str, ids: range) -> None:

@@ -62,6 +62,22 @@ def test_two_workers_one_killed_the_other_takes_over(own_broker, tmp_path):
     assert figures["lost"] == 0, figures["lost_ids"]
 
 
+def test_broker_paused_20s_workers_recover(own_broker, tmp_path):
+    workers = Workers(own_broker.url, tmp_path)
+    workers.start()
+    try:
+        send(own_broker.bootstrap, range(0, 200))
+        own_broker.pause()
+        time.sleep(20)
+        own_broker.resume()
+        send(own_broker.bootstrap, range(200, 400))
+        figures = account(own_broker.bootstrap, range(0, 400), timeout=240)
+    finally:
+        workers.stop_all()
+    report("broker SIGSTOP 20 s", figures)
+    assert figures["lost"] == 0, figures["lost_ids"]
+
+
 def test_no_broker_at_start_worker_waits_then_runs(tmp_path):
     port = free_port()
     workers = Workers(f"kafka://127.0.0.1:{port}", tmp_path)

@@ -1,0 +1,56 @@
+"""Keep one worker process running: restart it when it dies, pass signals on when asked to stop.
+
+Crash-only recovery. A worker that finds itself wedged (see ``agents/watchdog.py``) exits with
+``RESTART`` instead of trying to repair a Kafka client from the inside; its uncommitted input
+is read again by the new process, so at-least-once holds across the restart. The child is
+tied to this process with ``PR_SET_PDEATHSIG``: if the supervisor is killed (even with -9),
+the worker dies with it and never runs on unsupervised.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import signal
+import subprocess
+import sys
+import time
+
+RESTART = 75  # EX_TEMPFAIL: "try again"
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except OSError:  # not Linux: the supervisor's own signal handling still covers SIGTERM/SIGINT
+        pass
+
+
+def supervise(command: list[str], max_backoff: float = 10.0) -> int:
+    """Run ``command`` until it exits on its own accord or we are told to stop."""
+    stopping = False
+    child: subprocess.Popen | None = None
+
+    def forward(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        if child is not None and child.poll() is None:
+            child.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    backoff = first = min(1.0, max_backoff)
+    while True:
+        started = time.monotonic()
+        child = subprocess.Popen(command, preexec_fn=_die_with_parent)  # noqa: PLW1509 - only sets a prctl flag
+        code = child.wait()
+        if stopping or code == 0:
+            return code
+        if time.monotonic() - started > 60:
+            backoff = first  # it ran for a while: this is a new failure, not a crash loop
+        why = "asked to restart (wedged)" if code == RESTART else f"exited with {code}"
+        print(f"supervisor: worker {why}; restarting in {backoff:.0f}s", file=sys.stderr, flush=True)
+        time.sleep(backoff)
+        if stopping:
+            return code
+        backoff = min(backoff * 2, max_backoff)
