@@ -18,7 +18,6 @@ reader starting at the end of the topic (or the beginning, with ``from_beginning
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import aclosing
 
@@ -42,7 +41,7 @@ async def subscribe_records(
     """
     consumer = AIOKafkaConsumer(
         topic, bootstrap_servers=settings.bootstrap_servers,
-        group_id=group or f"newswire-subscribe-{uuid.uuid4().hex[:8]}",
+        group_id=group,  # None: a plain reader of every partition, no group to join (fast)
         enable_auto_commit=False,
         auto_offset_reset="earliest" if (from_beginning or group) else "latest",
         **settings.kafka_client_options(),

@@ -44,6 +44,9 @@ def parse_raw_message(value: bytes | None, max_bytes: int) -> RawArticle:
     return raw
 
 
+DEAD_LETTER_PAYLOAD_LIMIT = 256_000
+
+
 def dead_letter(
     *, stage: str, error: BaseException, value: bytes | None, key: bytes | None = None,
     topic: str | None = None, partition: int | None = None, offset: int | None = None,
@@ -51,6 +54,10 @@ def dead_letter(
 ) -> DeadLetter:
     reason = error.reason if isinstance(error, PipelineError) else Reason.NORMALISE_FAILED
     payload = value or b""
+    size = len(payload)
+    # A dead letter must fit in one Kafka message; an oversized article stays replayable from
+    # its source topic/partition/offset, which the record names.
+    payload = payload[:DEAD_LETTER_PAYLOAD_LIMIT]
     try:
         text, encoding = payload.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -58,6 +65,7 @@ def dead_letter(
     return DeadLetter(
         stage=stage, reason=str(reason), message=str(error)[:2000] or type(error).__name__,
         article_id=article_id, key=key.decode("utf-8", "replace") if key else None,
-        payload=text, payload_encoding=encoding, topic=topic, partition=partition, offset=offset,
+        payload=text, payload_encoding=encoding, payload_bytes=size, payload_truncated=size > len(payload),
+        topic=topic, partition=partition, offset=offset,
         failed_at=datetime.now(UTC).isoformat(),
     )

@@ -56,7 +56,10 @@ class Settings(BaseSettings):
     )
     batch_size: int = Field(default=16, description="Articles per nlp.pipe batch in the enrich agent.")
     batch_within: float = Field(default=0.25, description="Seconds to wait to fill a batch.")
-    max_article_bytes: int = Field(default=2_000_000, description="Raw messages above this are dead-lettered.")
+    max_article_bytes: int = Field(
+        default=500_000, description="Raw messages above this are dead-lettered (keeps every output under "
+        "Kafka's default 1 MB message limit).",
+    )
     dedupe_threshold: float = Field(default=0.7, description="Jaccard estimate above which two stories are near-duplicates.")
     dedupe_window: int = Field(default=50_000, description="How many recent articles the duplicate detector remembers.")
 

@@ -157,6 +157,9 @@ class DeadLetter(_Record):
     key: str | None = None
     payload: str = Field(description="The original message value (UTF-8, or base64 when not text)")
     payload_encoding: Literal["utf-8", "base64"] = "utf-8"
+    payload_bytes: int = Field(default=0, description="Size of the original message value")
+    payload_truncated: bool = Field(default=False, description="payload holds only the first 256 kB; "
+                                    "the whole message is at topic/partition/offset")
     topic: str | None = None
     partition: int | None = None
     offset: int | None = None

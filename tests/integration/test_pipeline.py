@@ -74,3 +74,42 @@ def test_health_ready_and_metrics(worker, pipeline_env):
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics") as r:
         families = {f.name: f for f in text_string_to_metric_families(r.read().decode())}
     assert "newswire_events_in" in families or "newswire_events_in_total" in families
+
+
+def test_hostile_inputs_are_processed_or_dead_lettered_never_stuck(worker, pipeline_env, broker):
+    """Every kind of bad input from issue 9: each ends on news.enriched or news.deadletter with
+    a reason code, and the message after them is processed normally."""
+    from pipeline.errors import Reason
+
+    nested = "<html><body>" + "<div>" * 5000 + "<p>LONDON (Reuters) - Deep.</p>" + "</div>" * 5000 + "</body></html>"
+    hostile = {
+        "h-bad-utf8": b'{"id": "h-bad-utf8", "body": "caf\xe9 \xff\xfe society"}',
+        "h-nested": orjson.dumps({"id": "h-nested", "content_type": "text/html", "html": nested}),
+        "h-one-line": orjson.dumps({"id": "h-one-line", "body": "word" * 250_000}),  # 1 MB, no newline
+        "h-control": orjson.dumps({"id": "h-control", "body": "PARIS (AFP) -\x00\x07 Talks\u200b ended\u200d on "
+                                   "Monday.\x1b[31m \ufeff\"We agree,\" Anne\u200bMarie Roux said."}),
+        "h-russian": orjson.dumps({"id": "h-russian", "body": "МОСКВА, 24 августа - Переговоры продолжатся, "
+                                   "заявил министр иностранных дел во вторник."}),
+        "h-array": b"[1, 2, 3]",
+        "h-null-body": orjson.dumps({"id": "h-null-body", "body": None, "html": None}),
+    }
+    good = (b"after-hostile", orjson.dumps({"id": "after-hostile", "body": "OSLO (Reuters) - The port reopened."}))
+    run(produce(broker.bootstrap, "news.raw", [*((k.encode(), v) for k, v in hostile.items()), good]))
+
+    def settled(_records) -> bool:
+        return False
+
+    enriched = run(collect(broker.bootstrap, "news.enriched",
+                           lambda rs: any(v.get("id") == "after-hostile" for _, v in rs)))
+    dead = run(collect(broker.bootstrap, "news.deadletter", settled, timeout=5))
+    done = {v["id"]: v for _, v in enriched if v.get("id") in hostile}
+    reasons = {v["key"]: v["reason"] for _, v in dead if v.get("key") in hostile}
+    assert set(done) | set(reasons) == set(hostile), "every hostile input must be accounted for"
+    assert set(reasons.values()) <= {r.value for r in Reason}
+    assert done["h-russian"]["language"] == "ru"
+    control = done["h-control"]
+    assert "\x00" not in control["text"] and "\u200b" not in control["text"]
+    for article in done.values():  # spans of whatever was processed still index its text
+        for entity in article["entities"]:
+            for m in entity["mentions"]:
+                assert article["text"][m["start"]:m["end"]] == m["text"]
