@@ -105,7 +105,7 @@ def consumer_lag(ctx: Context) -> dict[str, int]:
         return lag
     pipeline_topics = {ctx.settings.topic_raw, ctx.settings.topic_normalised, ctx.settings.topic_quotes}
     for tp in assignment:
-        if tp.topic not in pipeline_topics and not tp.topic.endswith("entity-mentions"):
+        if tp.topic not in pipeline_topics and not tp.topic.endswith("trend-counts"):
             continue
         try:
             high = consumer.highwater(tp)

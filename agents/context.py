@@ -22,9 +22,9 @@ class Context:
     settings: Settings
     topics: Topics
     metrics: Metrics = field(default_factory=Metrics)
-    # spaCy runs in one thread, off the event loop, one batch at a time; normalisation gets a
-    # thread of its own so it overlaps with the parser's GIL-free matrix work.
-    executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, "newswire-nlp"))
+    # spaCy runs in a child process (pipeline.nlp.worker_process), created by the enrich
+    # agent; normalisation runs in a thread, off the event loop.
+    nlp: object = None
     normalise_executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, "newswire-norm"))
     worker_id: str = ""
     stats_table: object = None  # the global "worker-stats" table, set by agents.app
@@ -38,9 +38,6 @@ class Context:
         self.articles.move_to_end(article_id)
         while len(self.articles) > keep:
             self.articles.popitem(last=False)
-
-    async def run_blocking(self, fn, *args):  # noqa: ANN001, ANN201
-        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
     async def run_normalise(self, fn, *args):  # noqa: ANN001, ANN201
         return await asyncio.get_running_loop().run_in_executor(self.normalise_executor, fn, *args)

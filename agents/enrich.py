@@ -1,16 +1,17 @@
 """Agent ``enrich``: news.normalised -> news.enriched + one news.quotes record per quote.
 
-Two stages overlap so that the spaCy thread never waits on Kafka:
+Two stages overlap so that the NLP process never waits on Kafka:
 
-* the agent takes a batch (``stream.take_events`` with a deadline) and parses it with
-  ``nlp.pipe`` in the NLP thread;
-* a finisher task extracts entities and quotes (in the normalisation thread), publishes the
-  records, waits for the broker's acks, and only then acks the source events.
+* the agent takes a batch (``stream.take_events`` with a deadline) and hands it to the worker's
+  NLP child process (``pipeline.nlp.worker_process``), which parses it with ``nlp.pipe``,
+  extracts entities and quotes, and returns the encoded records;
+* a finisher task awaits each batch's results in order, publishes the records, waits for the
+  broker's acks, and only then acks the source events; meanwhile the agent has already
+  submitted the next batches, so the child never waits for Kafka.
 
 Each message gets an extra reference before the hand-off, so ``take_events``' own ack is not
 the final one: an offset becomes committable only after its outputs are acknowledged
-(at-least-once). A batch that fails in spaCy is retried one article at a time, so only the
-bad article is dead-lettered.
+(at-least-once). An article the NLP process cannot handle is dead-lettered on its own.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ import time
 import orjson
 
 from agents.context import Context
-from pipeline.enrich import extract, parse_batch, quote_records
+from agents.trends import trend_counts
+from pipeline.enrich import quote_records
 from pipeline.errors import PipelineError, Reason, Stage
 from pipeline.messages import encode
-from pipeline.nlp.model import load_model, model_label
+from pipeline.nlp.worker_process import NlpProcess, Outcome
 from schemas.records import EnrichedArticle, NormalisedArticle
 
 
@@ -33,18 +35,9 @@ def register(ctx: Context) -> None:
     app, settings, topics = ctx.app, ctx.settings, ctx.topics
     metrics = ctx.metrics.agent(Stage.ENRICH)
 
-    def parse(articles: list[NormalisedArticle]):  # noqa: ANN202
-        nlp = load_model(settings.model)
-        return parse_batch(articles, nlp, batch_size=settings.batch_size), model_label(nlp)
-
-    async def publish(article: EnrichedArticle, started: float) -> list:
-        encoded = encode(article)
+    async def publish(article: EnrichedArticle, encoded: bytes, started: float) -> list:
         ctx.remember_article(article.id, encoded)
         futures = [await ctx.send(topics.enriched, article.id, encoded)]
-        mentions_topic = ctx.topics_extra.get("entity_mentions")
-        for entity in article.entities if mentions_topic is not None else ():
-            info = orjson.dumps({"id": entity.id, "name": entity.name, "label": entity.label})
-            futures.append(await ctx.send(mentions_topic, entity.id, info))
         for record in quote_records(article):
             futures.append(await ctx.send(topics.quotes, record.speaker_entity_id or "", encode(record)))
         ctx.metrics.recent_articles.appendleft({
@@ -57,14 +50,21 @@ def register(ctx: Context) -> None:
 
     async def finish(stream, queue: asyncio.Queue) -> None:  # noqa: ANN001
         while True:
-            events, items, started = await queue.get()
+            events, items, parsed, pending, started = await queue.get()
+            if pending is not None:
+                outcomes: list[Outcome] = await pending
+                items.extend((e, a, o) for (e, a), o in zip(parsed, outcomes, strict=True))
             futures: list = []
-            for event, article, doc, label, per_article, error in items:
+            published: list[EnrichedArticle] = []
+            for event, article, outcome in items:
                 try:
-                    if error is not None:
-                        raise error
-                    enriched = await ctx.run_normalise(extract, article, doc, label, per_article)
-                    futures.extend(await publish(enriched, started))
+                    if isinstance(outcome, PipelineError):
+                        raise outcome
+                    if outcome.error is not None:
+                        raise PipelineError(outcome.error, Reason.NLP_FAILED)
+                    enriched = EnrichedArticle.model_validate(orjson.loads(outcome.encoded))
+                    futures.extend(await publish(enriched, outcome.encoded, started))
+                    published.append(enriched)
                 except PipelineError as exc:
                     futures.append(await ctx.send_dead_letter(Stage.ENRICH, exc, event,
                                                               article_id=article.id if article else None))
@@ -72,6 +72,10 @@ def register(ctx: Context) -> None:
                     err = PipelineError(f"{type(exc).__name__}: {exc}", Reason.NLP_FAILED)
                     futures.append(await ctx.send_dead_letter(Stage.ENRICH, err, event,
                                                               article_id=article.id if article else None))
+            counts_topic = ctx.topics_extra.get("trend_counts")
+            if counts_topic is not None and published:
+                for partition, value in trend_counts(published, settings.partitions).items():
+                    futures.append(await counts_topic.send(value=value, partition=partition, force=True))
             await asyncio.gather(*futures)
             for event in events:
                 await stream.ack(event)  # the final reference: now the offset may be committed
@@ -79,6 +83,10 @@ def register(ctx: Context) -> None:
 
     @app.agent(topics.normalised, name="enrich")
     async def enrich_agent(stream):  # noqa: ANN001, ANN202
+        if ctx.nlp is None:
+            ctx.nlp = NlpProcess(settings.model, settings.batch_size)
+            await ctx.nlp.warm_up()
+        nlp: NlpProcess = ctx.nlp
         queue: asyncio.Queue = asyncio.Queue(maxsize=1)
         finisher = asyncio.ensure_future(finish(stream, queue))
         try:
@@ -93,24 +101,13 @@ def register(ctx: Context) -> None:
                         parsed.append((event, NormalisedArticle.model_validate(orjson.loads(event.value))))
                     except Exception as exc:  # noqa: BLE001
                         err = PipelineError(f"not a NormalisedArticle: {exc}", Reason.INVALID_RECORD)
-                        items.append((event, None, None, None, 0.0, err))
-                if parsed:
-                    t0 = time.perf_counter()
-                    try:
-                        docs, label = await ctx.run_blocking(parse, [a for _, a in parsed])
-                        per_article = (time.perf_counter() - t0) / len(parsed)
-                        items.extend((e, a, d, label, per_article, None) for (e, a), d in zip(parsed, docs, strict=True))
-                    except Exception:  # noqa: BLE001 - isolate the article that broke the batch
-                        for event, article in parsed:
-                            try:
-                                (doc,), label = await ctx.run_blocking(parse, [article])
-                                items.append((event, article, doc, label, 0.0, None))
-                            except Exception as exc:  # noqa: BLE001
-                                err = PipelineError(f"{type(exc).__name__}: {exc}", Reason.NLP_FAILED)
-                                items.append((event, article, None, None, 0.0, err))
+                        items.append((event, None, err))
+                # submitted now, awaited by the finisher: the NLP process always has the next
+                # batch waiting while this one is published
+                pending = asyncio.ensure_future(nlp.enrich([a for _, a in parsed])) if parsed else None
                 if finisher.done():
                     finisher.result()  # surface a crashed finisher instead of hanging
-                await queue.put((events, items, started))
+                await queue.put((events, items, parsed, pending, started))
         finally:
             finisher.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

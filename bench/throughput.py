@@ -8,7 +8,7 @@ For each process count P, on the same texts:
    from the first send to the last enriched record, and latency p50/p99 (received_at to the
    enriched record's broker timestamp);
 3. light load: articles sent at a steady ``--light-rate`` per second, latency p99;
-4. peak RSS of each worker process (VmHWM).
+4. peak RSS of each worker process and its NLP child (VmHWM), the largest reported.
 """
 
 from __future__ import annotations
@@ -46,6 +46,18 @@ def ceiling(texts: list[str], processes: int) -> float:
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
     return round(values[min(len(values) - 1, int(p * len(values)))], 3) if values else float("nan")
+
+
+def children(pid: int) -> list[int]:
+    """The worker's NLP child process (and anything else it started)."""
+    found: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                found += [int(c) for c in f.read().split()]
+    except OSError:
+        pass
+    return found
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -139,7 +151,7 @@ def run_one(processes: int, raws, texts: list[str], light_rate: float, light_n: 
                 broker.bootstrap, [r.model_copy(update={"id": f"light-{i}"}) for i, r in enumerate(raws[:light_n])],
                 light_rate, 600))
             light.pop("__span__")
-            rss = max(peak_rss_mb(p.pid) for p in procs)
+            rss = max(peak_rss_mb(pid) for p in procs for pid in [p.pid, *children(p.pid)])
         finally:
             for p in procs:
                 p.terminate()

@@ -1,6 +1,6 @@
 """NormalisedArticle -> EnrichedArticle: entities and quotes, one spaCy batch at a time.
 
-The same function serves the Faust ``enrich`` agent (in an executor thread, off the event
+The same function serves the Faust ``enrich`` agent (in the worker's NLP child process, off the event
 loop), the offline ``newswire enrich`` command, the benchmark and the tests.
 """
 

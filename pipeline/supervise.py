@@ -26,8 +26,13 @@ def _die_with_parent() -> None:
         pass
 
 
-def supervise(command: list[str], max_backoff: float = 10.0) -> int:
-    """Run ``command`` until it exits on its own accord or we are told to stop."""
+def supervise(command: list[str], max_backoff: float = 10.0, stop_timeout: float = 30.0) -> int:
+    """Run ``command`` until it exits on its own accord or we are told to stop.
+
+    A worker told to stop gets ``stop_timeout`` seconds to finish its batch and commit; a
+    Faust shutdown caught in a rebalance can wait forever on a commit, so after that it is
+    killed. Nothing is lost by that: whatever it had not committed is read again.
+    """
     stopping = False
     child: subprocess.Popen | None = None
 
@@ -43,7 +48,7 @@ def supervise(command: list[str], max_backoff: float = 10.0) -> int:
     while True:
         started = time.monotonic()
         child = subprocess.Popen(command, preexec_fn=_die_with_parent)  # noqa: PLW1509 - only sets a prctl flag
-        code = child.wait()
+        code = _wait(child, lambda: stopping, stop_timeout)
         if stopping or code == 0:
             return code
         if time.monotonic() - started > 60:
@@ -54,3 +59,20 @@ def supervise(command: list[str], max_backoff: float = 10.0) -> int:
         if stopping:
             return code
         backoff = min(backoff * 2, max_backoff)
+
+
+def _wait(child: subprocess.Popen, stopping, stop_timeout: float) -> int:  # noqa: ANN001
+    """Wait for the child; once we are stopping, for at most ``stop_timeout`` seconds."""
+    stop_deadline: float | None = None
+    while True:
+        try:
+            return child.wait(timeout=0.5)
+        except subprocess.TimeoutExpired:
+            pass
+        if stopping():
+            stop_deadline = stop_deadline or time.monotonic() + stop_timeout
+            if time.monotonic() > stop_deadline:
+                print(f"supervisor: worker did not stop within {stop_timeout:.0f}s; killing it",
+                      file=sys.stderr, flush=True)
+                child.kill()
+                return child.wait()

@@ -83,6 +83,25 @@ def collect_mentions(doc: Doc, article: NormalisedArticle) -> list[RawMention]:
     return mentions
 
 
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "_-"
+
+
+def _whole_word_occurrences(text: str, surface: str) -> list[tuple[int, int]]:
+    """Where ``surface`` stands as a whole word. ``str.find``, not a regex per name: compiling
+    one pattern per distinct name was a sixth of the extraction time on news."""
+    found: list[tuple[int, int]] = []
+    start = text.find(surface)
+    while start != -1:
+        end = start + len(surface)
+        if not (start and _is_word_char(text[start - 1])) and not (end < len(text) and _is_word_char(text[end])):
+            found.append((start, end))
+            start = text.find(surface, end)
+        else:
+            start = text.find(surface, start + 1)
+    return found
+
+
 def _propagate(text: str, mentions: list[RawMention], names: dict[str, str]) -> list[RawMention]:
     """Tag untagged repeats of names the story already uses (``Saleh`` missed once)."""
     taken = [(m.start, m.end) for m in mentions]
@@ -90,8 +109,7 @@ def _propagate(text: str, mentions: list[RawMention], names: dict[str, str]) -> 
     for surface, label in names.items():
         if len(surface) < 3 or not surface[0].isupper():
             continue
-        for m in re.finditer(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", text):
-            s, e = m.start(), m.end()
+        for s, e in _whole_word_occurrences(text, surface):
             if any(s < te and e > ts for ts, te in taken):
                 continue
             taken.append((s, e))

@@ -220,9 +220,7 @@ def _edges(toks: list[Token]) -> list[Token]:
 def _clause_span(text: str, clause: Token, verb: Token) -> tuple[int, int]:
     """A reported clause without its complementiser (``that``) and edge punctuation."""
     sent = verb.sent
-    toks = [t for t in clause.subtree if t.i != verb.i and sent.start <= t.i < sent.end]
-    toks = [t for t in toks if t not in set(verb.subtree) - set(clause.subtree)]
-    toks = _edges(toks)
+    toks = _edges([t for t in clause.subtree if t.i != verb.i and sent.start <= t.i < sent.end])
     while toks and toks[0].dep_ == "mark" and toks[0].head == clause and toks[0].lower_ in ("that", "whether"):
         toks = _edges(toks[1:])
     if not toks:

@@ -11,3 +11,23 @@ def test_restarts_until_the_worker_exits_cleanly(tmp_path):
               f"p.write_text('x' * (n + 1)); sys.exit({RESTART} if n < 2 else 0)")
     assert supervise([sys.executable, "-c", script], max_backoff=0.1) == 0
     assert runs.read_text() == "xxx"  # wedged twice, restarted twice, then done
+
+
+def test_a_worker_that_ignores_sigterm_is_killed_after_the_stop_timeout():
+    import os
+    import signal
+    import subprocess
+    import time
+
+    # a supervisor whose worker ignores SIGTERM (as a Faust shutdown stuck on a commit does)
+    code = ("import signal, sys, time; from pipeline.supervise import supervise; "
+            "sys.exit(supervise([sys.executable, '-c', 'import signal, time; "
+            "signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)'], stop_timeout=1.0))")
+    proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    started = time.monotonic()
+    os.kill(proc.pid, signal.SIGTERM)
+    proc.wait(20)
+    assert time.monotonic() - started < 10
+    assert proc.returncode == (-signal.SIGKILL) & 0xFF  # the killed worker's status, passed on
+    assert "did not stop within 1s" in proc.stderr.read()

@@ -1,0 +1,67 @@
+"""The worker's spaCy child process: results match the in-process code, and a child that
+dies mid-batch is replaced without losing or misattributing any article."""
+
+import asyncio
+import os
+import signal
+
+import orjson
+
+from pipeline.enrich import enrich_batch
+from pipeline.messages import encode
+from pipeline.nlp.worker_process import NlpProcess
+from pipeline.normalise import normalise
+from schemas.records import RawArticle
+
+STORIES = [
+    ("one", 'LISBON (Iberia Wire) - "We will not sign this plan," union leader Mira Castell said on Monday.'),
+    ("two", "OSLO, May 2 (Reuters) - Norway's central bank held rates, governor Ida Wolden Bache told reporters."),
+    ("three", 'NAIROBI (AP) - The minister said the road would reopen. "It is safe now," she added.'),
+]
+
+
+def articles():
+    return [normalise(RawArticle(id=i, source="test", content_type="text/plain", body=b)) for i, b in STORIES]
+
+
+def comparable(encoded: bytes) -> dict:
+    record = orjson.loads(encoded)
+    record["pipeline"]["timings"] = {}
+    return record
+
+
+def test_child_results_equal_in_process_results(nlp):
+    batch = articles()
+    expected = [comparable(encode(a)) for a in enrich_batch(batch, nlp)]
+
+    async def go():
+        proc = NlpProcess(None, batch_size=16)
+        try:
+            await proc.warm_up()
+            return await proc.enrich(batch)
+        finally:
+            proc.close()
+
+    outcomes = asyncio.run(go())
+    assert [o.error for o in outcomes] == [None, None, None]
+    assert [comparable(o.encoded) for o in outcomes] == expected
+
+
+def test_a_killed_child_is_replaced_and_every_article_still_enriched():
+    async def go():
+        proc = NlpProcess(None, batch_size=16)
+        try:
+            await proc.warm_up()
+            (child,) = proc._pool._processes  # noqa: SLF001 - the test needs the child's pid
+            pending = asyncio.ensure_future(proc.enrich(articles() * 20))
+            await asyncio.sleep(0.3)  # mid-batch
+            os.kill(child, signal.SIGKILL)
+            return await pending, proc.restarts
+        finally:
+            proc.close()
+
+    outcomes, restarts = asyncio.run(go())
+    assert restarts == 1
+    assert len(outcomes) == 60 and all(o.error is None for o in outcomes)
+    ids = [orjson.loads(o.encoded)["id"] for o in outcomes]
+    assert ids == [i for i, _ in STORIES] * 20

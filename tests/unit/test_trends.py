@@ -1,0 +1,46 @@
+"""Trend counts are routed by entity id, so one worker owns each key's count."""
+
+import orjson
+
+from agents.trends import partition_of, trend_counts
+from schemas.records import EnrichedArticle
+
+
+def article(article_id: str, entities: list[tuple[str, str, str]], speakers: list[tuple[str, str]]) -> EnrichedArticle:
+    text = "x" * 10
+    return EnrichedArticle.model_validate({
+        "id": article_id, "source": "test", "text": text, "received_at": "2026-01-01T00:00:00+00:00",
+        "content_hash": "h", "pipeline": {"version": "t", "timings": {}},
+        "entities": [{"id": i, "label": label, "name": name, "mentions": [{"start": 0, "end": 1, "text": "x"}],
+                      "salience": 1.0} for i, label, name in entities],
+        "quotes": [{"id": f"{article_id}:q{n}", "text": "x", "start": 0, "end": 1,
+                    "segments": [{"start": 0, "end": 1, "text": "x"}], "kind": "direct",
+                    "speaker": {"start": 0, "end": 1, "text": "x", "name": name, "entity_id": sid}}
+                   for n, (sid, name) in enumerate(speakers)],
+    })
+
+
+def test_partition_is_stable_and_in_range():
+    assert partition_of("PERSON:amrullah_saleh", 8) == partition_of("PERSON:amrullah_saleh", 8)
+    assert {partition_of(f"ORG:{n}", 4) for n in range(200)} == {0, 1, 2, 3}
+
+
+def test_counts_are_summed_per_batch_and_sent_to_the_owning_partition():
+    batch = [
+        article("a", [("ORG:taliban", "ORG", "Taliban"), ("GPE:kabul", "GPE", "Kabul")],
+                [("PERSON:saleh", "Amrullah Saleh"), ("PERSON:saleh", "Amrullah Saleh")]),
+        article("b", [("ORG:taliban", "ORG", "Taliban")], []),
+    ]
+    messages = {p: orjson.loads(v) for p, v in trend_counts(batch, 4).items()}
+    entities = {k: v for m in messages.values() for k, v in m["entities"].items()}
+    speakers = {k: v for m in messages.values() for k, v in m["speakers"].items()}
+    assert entities == {"ORG:taliban": ["Taliban", "ORG", 2], "GPE:kabul": ["Kabul", "GPE", 1]}
+    assert speakers == {"PERSON:saleh": ["Amrullah Saleh", "PERSON", 2]}
+    for partition, message in messages.items():
+        for key in [*message["entities"], *message["speakers"]]:
+            assert partition_of(key, 4) == partition
+
+
+def test_quotes_without_a_linked_speaker_are_not_counted():
+    messages = trend_counts([article("c", [], [(None, None)])], 4)
+    assert messages == {}
