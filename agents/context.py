@@ -13,6 +13,7 @@ import faust
 from agents.topics import Topics
 from pipeline.messages import dead_letter, encode
 from pipeline.metrics import Metrics
+from pipeline.nlp.worker_process import NlpProcess
 from pipeline.settings import Settings
 
 
@@ -24,7 +25,7 @@ class Context:
     metrics: Metrics = field(default_factory=Metrics)
     # spaCy runs in a child process (pipeline.nlp.worker_process), created by the enrich
     # agent; normalisation runs in a thread, off the event loop.
-    nlp: object = None
+    nlp: NlpProcess | None = None
     normalise_executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, "newswire-norm"))
     worker_id: str = ""
     stats_table: object = None  # the global "worker-stats" table, set by agents.app

@@ -7,7 +7,8 @@ process the parser runs undisturbed and the worker's own process is left with th
 
 The child does the whole NLP half of an article, parse and extraction, and sends back the
 encoded EnrichedArticle: orjson bytes cross the process boundary far more cheaply than a
-spaCy ``Doc`` would. A batch that fails is retried one article at a time in the child, so only
+spaCy ``Doc`` would. It runs ``pipeline.enrich.enrich_batch``, the code the offline command
+and the tests run; a batch that fails is retried one article at a time in the child, so only
 the bad article fails. If the child itself dies (a segfault, the OOM killer), the pool is
 rebuilt and the batch retried one article at a time in fresh children; an article that kills a
 fresh child is reported as failed rather than retried forever.
@@ -18,12 +19,11 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import signal
-import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
-from pipeline.enrich import extract, parse_batch
+from pipeline.enrich import enrich_batch
 from pipeline.messages import encode
 from schemas.records import NormalisedArticle
 
@@ -49,31 +49,13 @@ def _init(model: str | None) -> None:
 
 
 def _enrich(articles: list[NormalisedArticle], batch_size: int) -> list[Outcome]:
-    from pipeline.nlp.model import model_label
-
-    label = model_label(_nlp)
-    t0 = time.perf_counter()
+    """One Outcome per article, always: a batch that fails is retried article by article."""
     try:
-        docs = parse_batch(articles, _nlp, batch_size=batch_size)
-    except Exception:  # noqa: BLE001 - find the article that broke the batch
-        if len(articles) > 1:
-            return [_enrich([a], batch_size)[0] for a in articles]
-        raise
-    per_article = (time.perf_counter() - t0) / max(len(articles), 1)
-    out: list[Outcome] = []
-    for article, doc in zip(articles, docs, strict=True):
-        try:
-            out.append(Outcome(encoded=encode(extract(article, doc, label, per_article))))
-        except Exception as exc:  # noqa: BLE001 - one bad article, not a bad batch
-            out.append(Outcome(error=f"{type(exc).__name__}: {exc}"))
-    return out
-
-
-def _enrich_safe(articles: list[NormalisedArticle], batch_size: int) -> list[Outcome]:
-    try:
-        return _enrich(articles, batch_size)
-    except Exception as exc:  # noqa: BLE001 - a single article that spaCy cannot parse
-        return [Outcome(error=f"{type(exc).__name__}: {exc}")]
+        return [Outcome(encoded=encode(a)) for a in enrich_batch(articles, _nlp, batch_size)]
+    except Exception as exc:  # noqa: BLE001 - find the article that broke the batch
+        if len(articles) == 1:
+            return [Outcome(error=f"{type(exc).__name__}: {exc}")]
+        return [_enrich([a], batch_size)[0] for a in articles]
 
 
 class NlpProcess:
@@ -93,7 +75,7 @@ class NlpProcess:
     async def _run(self, articles: list[NormalisedArticle]) -> list[Outcome]:
         pool = self._pool
         try:
-            return await asyncio.get_running_loop().run_in_executor(pool, _enrich_safe, articles, self.batch_size)
+            return await asyncio.get_running_loop().run_in_executor(pool, _enrich, articles, self.batch_size)
         except BrokenProcessPool:
             self._replace(pool)
             raise

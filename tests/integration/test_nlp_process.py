@@ -65,3 +65,21 @@ def test_a_killed_child_is_replaced_and_every_article_still_enriched():
     assert len(outcomes) == 60 and all(o.error is None for o in outcomes)
     ids = [orjson.loads(o.encoded)["id"] for o in outcomes]
     assert ids == [i for i, _ in STORIES] * 20
+
+
+def test_an_article_that_breaks_the_batch_fails_alone(monkeypatch, nlp):
+    """The child's batch fallback, run in this process: one Outcome per article, in order."""
+    from pipeline.nlp import worker_process
+
+    real = worker_process.enrich_batch
+
+    def fragile(batch, nlp, batch_size):
+        if any(a.id == "two" for a in batch):
+            raise ValueError("cannot parse two")
+        return real(batch, nlp, batch_size)
+
+    monkeypatch.setattr(worker_process, "enrich_batch", fragile)
+    monkeypatch.setattr(worker_process, "_nlp", nlp)
+    outcomes = worker_process._enrich(articles(), 16)  # noqa: SLF001
+    assert [o.error for o in outcomes] == [None, "ValueError: cannot parse two", None]
+    assert [orjson.loads(o.encoded)["id"] for o in (outcomes[0], outcomes[2])] == ["one", "three"]
