@@ -75,7 +75,7 @@ def register(ctx: Context) -> None:
             counts_topic = ctx.topics_extra.get("trend_counts")
             if counts_topic is not None and published:
                 for partition, value in trend_counts(published, settings.partitions).items():
-                    futures.append(await counts_topic.send(value=value, partition=partition, force=True))
+                    futures.append(await ctx.send(counts_topic, None, value, partition=partition))
             await asyncio.gather(*futures)
             for event in events:
                 await stream.ack(event)  # the final reference: now the offset may be committed

@@ -67,6 +67,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
                  f"{s.broker or 'unset: the embedded broker started by `newswire run`'}) ...")
         time.sleep(1.0)
         waited += 1.0
+    import mode.loop
+
+    mode.loop.use(s.event_loop)  # before the app exists: Faust's consumer thread makes its own loop too
     app, _ctx = create_app(s)
     _err(f"worker: dashboard http://{s.web_host}:{s.web_port}/dashboard")
     worker = Worker(app, loglevel=args.loglevel or s.log_level)

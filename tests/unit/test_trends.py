@@ -2,7 +2,7 @@
 
 import orjson
 
-from agents.trends import partition_of, trend_counts
+from agents.trends import add_counts, partition_of, trend_counts
 from schemas.records import EnrichedArticle
 
 
@@ -44,3 +44,10 @@ def test_counts_are_summed_per_batch_and_sent_to_the_owning_partition():
 def test_quotes_without_a_linked_speaker_are_not_counted():
     messages = trend_counts([article("c", [], [(None, None)])], 4)
     assert messages == {}
+
+
+def test_a_window_adds_each_message_to_its_counts():
+    window: dict[str, int] = {}
+    add_counts(window, {"ORG:taliban": 2, "GPE:kabul": 1})
+    add_counts(window, {"ORG:taliban": 3})
+    assert window == {"ORG:taliban": 5, "GPE:kabul": 1}
