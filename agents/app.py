@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None, worker_name: str | None = None)
         web_bind=settings.web_host,
         web_in_thread=False,
         producer_acks=-1,
+        producer_linger=settings.producer_linger_ms / 1000.0,
         consumer_auto_offset_reset="earliest",
         broker_commit_every=100,
         broker_session_timeout=settings.session_timeout,

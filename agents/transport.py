@@ -38,6 +38,7 @@ from faust.transport.drivers import aiokafka as faust_aiokafka
 
 FETCH_MAX_WAIT_MS = 100
 REWIND_AFTER_S = 3.0
+REWIND_AGAIN_AFTER_S = 60.0
 log = logging.getLogger("newswire.transport")
 _create_worker_consumer_original = faust_aiokafka.AIOKafkaConsumerThread._create_worker_consumer
 _ack_original = faust_consumer.Consumer.ack
@@ -95,8 +96,9 @@ def _new_offset(self, tp):  # noqa: ANN001, ANN202
             # Offsets below the lowest ack were skipped (a rebalance) or are still in flight.
             # Within a partition events are acked in order, so a gap that outlives a few commit
             # intervals was skipped: rewind to the head and process it again.
-            since = held.setdefault(tp, time.monotonic())
-            if head is not None and time.monotonic() - since > REWIND_AFTER_S:
+            now = time.monotonic()
+            since = held.setdefault(tp, now)
+            if head is not None and now - since > REWIND_AFTER_S and _may_rewind(self, tp, head, now):
                 held.pop(tp, None)
                 self.__dict__.get("_newswire_heads", {}).pop(tp, None)
                 log.warning("offsets %s..%s of %s[%s] were skipped in a rebalance: rewinding to %s",
@@ -106,6 +108,20 @@ def _new_offset(self, tp):  # noqa: ANN001, ANN202
     held.pop(tp, None)
     self.__dict__.get("_newswire_heads", {}).pop(tp, None)
     return _new_offset_original(self, tp)
+
+
+def _may_rewind(self, tp, head: int, now: float) -> bool:  # noqa: ANN001
+    """One rewind per skipped head and consumer generation. The rewound events queue up behind
+    those already buffered (thousands, under a backlog), so the gap can outlive the rewind by
+    many seconds; rewinding again then only read the same events once more (hundreds of
+    duplicates per kill -9). A later rebalance, or a minute without the head, may rewind again."""
+    rewound = self.__dict__.setdefault("_newswire_rewound", {})
+    key = (head, self.app.consumer_generation_id)
+    last = rewound.get(tp)
+    if last is not None and last[0] == key and now - last[1] < REWIND_AGAIN_AFTER_S:
+        return False
+    rewound[tp] = (key, now)
+    return True
 
 
 async def _seek_to_committed(self):  # noqa: ANN001, ANN202

@@ -59,6 +59,10 @@ class Settings(BaseSettings):
         default="uvloop", description="The worker's event loop: uvloop spends less CPU per Kafka message "
         "than asyncio's own (aio).",
     )
+    producer_linger_ms: float = Field(
+        default=5.0, description="How long the producer waits to fill a request: an article's seven "
+        "output records go in one request instead of seven.",
+    )
     batch_size: int = Field(default=16, description="Articles per nlp.pipe batch in the enrich agent.")
     batch_within: float = Field(default=0.25, description="Seconds to wait to fill a batch.")
     max_article_bytes: int = Field(
