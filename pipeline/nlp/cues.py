@@ -6,7 +6,7 @@ _REGULAR = """add acknowledge admit advise announce argue assert boast caution c
 confirm contend declare deny describe emphasize emphasise estimate explain insist joke maintain
 mention note observe point pledge predict promise recall remark repeat reply report respond reveal shout
 state stress suggest testify tweet urge vow warn whisper ask quip retort counter agree allege answer
-conclude disclose""".split()
+conclude disclose continue demand""".split()
 _IRREGULAR = {
     "say": ["say", "says", "said", "saying"],
     "tell": ["tell", "tells", "told", "telling"],
@@ -49,4 +49,15 @@ INSTITUTION_NOUNS = {
     "newspaper", "agency", "company", "ministry", "government", "group", "campaign", "committee",
     "magazine", "paper", "network", "outlet", "report", "statement", "department", "office", "firm",
     "bank", "party", "administration", "council", "court", "website", "organization", "organisation",
+}
+
+
+# Verbs that characterise rather than report: 'called Trump a "pathological liar"', 'condemned
+# what he called a "brazen breach"'. A quotation inside their object is the speaker's words,
+# and the whole characterisation is the quote (PolNeAR annotates it that way).
+_CHARACTERISING = """call describe label brand dub blast condemn term rate rule cite criticize criticise
+praise slam deride dismiss hail accuse""".split()
+CHARACTERISING_FORMS: set[str] = {
+    *(form for verb in _CHARACTERISING for form in _forms(verb)),
+    "dubbed", "dubbing", "slammed", "slamming",
 }

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.nlp.cues import SPEECH_FORMS
+from pipeline.nlp.cues import CHARACTERISING_FORMS, SPEECH_FORMS
 from pipeline.nlp.speakers import SpeakerResolver
 from schemas.records import Cue, Entity, NormalisedArticle, Quote, Segment, Speaker
 
@@ -29,7 +29,7 @@ _OPENERS = "\u201c\u00ab\u201e"
 _CLOSERS = "\u201d\u00bb"
 _BEFORE_OPEN = set(" \t\n([{\u2014\u2013-/:")
 _TRIM_CHARS = " \t\n,;:\u2014\u2013-"
-_NOT_SPEAKERS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+_NOT_SPEAKERS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY"}  # "63 percent said" speaks
 # "...”― Pamela Padilla" and "PENCE: Well, ..." name the speaker without a verb
 _DASH_CREDIT = re.compile(
     r"^[\"\u201d\u00bb.,]*\s*[\u2015\u2014\u2013-]{1,2}\s*([A-Z][\w.'\u2019-]*(?:\s[A-Z][\w.'\u2019-]*){0,3})"
@@ -144,13 +144,20 @@ def is_cue(tok: Token) -> bool:
 
 def subject_of(verb: Token) -> Token | None:
     """The speaker token of a reporting verb: its subject, or the subject it shares."""
-    if verb.dep_ == "relcl":
-        return None  # "Saleh, who declared himself president": not reporting speech
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
-            if child.lower_ in ("it", "there") or child.tag_ in ("WP", "WDT") or child.ent_type_ in _NOT_SPEAKERS:
+            if verb.dep_ == "relcl" and child.tag_ in ("WDT", "WP"):
+                # "McConnell, who said ...": the relative pronoun is the mention, the noun it
+                # hangs on the speaker. "a letter that says ...": not a person; "Saleh, who
+                # declared himself president": no reported clause, so no quote either.
+                return child if child.lower_ == "who" else None
+            if child.ent_type_ in _NOT_SPEAKERS or child.is_space:
+                continue  # "12:15 p.m. / Donald Trump says": a parse with two subjects
+            if child.lower_ in ("it", "there") or child.tag_ in ("WP", "WDT"):
                 return None
             return child
+    if verb.dep_ == "relcl":
+        return None
     if verb.lower_ in ("according",):
         for child in verb.children:
             if child.lower_ == "to":
@@ -163,6 +170,9 @@ def subject_of(verb: Token) -> Token | None:
             return child
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
         return subject_of(verb.head)
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
+        # "responded by saying ...", "after saying ..., she was": the clause's subject
+        return subject_of(verb.head.head)
     return None
 
 
@@ -173,7 +183,14 @@ def _inside(i: int, segments: list[tuple[int, int]]) -> bool:
 def _find_cue(doc: Doc, q: Quotation, text: str) -> Token | None:
     """The reporting verb nearest the quotation, in the sentences it starts and ends in."""
     first, last = _sent_of(doc, q.start), _sent_of(doc, max(q.end - 1, q.start))
-    sents = [s for s in (first, last) if s is not None]
+    after = None
+    if 0 < q.end < len(text) and text[q.end - 1] in "?!":
+        # '"... pardon?" he asks.': the parser ends the sentence at the question mark, so the
+        # cue is in the next one (same line, right after the closing mark)
+        m = re.match(r"[\"\u201d\u00bb]?[ \t]*(?=\S)", text[q.end:q.end + 10])
+        if m is not None:
+            after = _sent_of(doc, q.end + m.end())
+    sents = [s for s in (first, last, after) if s is not None]
     if not sents:
         return None
     lo, hi = min(s.start for s in sents), max(s.end for s in sents)
@@ -194,6 +211,19 @@ def _find_cue(doc: Doc, q: Quotation, text: str) -> Token | None:
                 if is_cue(tok):
                     return tok
     return best
+
+
+def _characterising_verb(doc: Doc, q: Quotation) -> Token | None:
+    """The nearest characterising verb (``called``, ``described``) before the quotation whose
+    object holds it, in the same sentence."""
+    first_tok = _token_at(doc, q.start)
+    if first_tok is None:
+        return None
+    sent = first_tok.sent
+    for tok in reversed(doc[sent.start:first_tok.i]):
+        if tok.lower_ in CHARACTERISING_FORMS and tok.pos_ == "VERB" and first_tok in tok.subtree:
+            return tok
+    return None
 
 
 def _is_according(tok: Token) -> bool:
@@ -241,11 +271,19 @@ def extract_quotes(doc: Doc, article: NormalisedArticle, entities: list[Entity])
         cue = _find_cue(doc, q, text)
         if cue is not None and cue.idx < q.start and _embedded(doc, text, q, cue):
             # the quotation sits inside what the cue reports: a mixed quote over that clause
-            s, e = _reported_span(text, cue)
+            s, e = _reported_span(text, cue, q.start)
             if s is not None and s <= q.start and e >= q.end - 1:
                 q.segments, q.kind = [(s, max(e, q.end))], "mixed"
+        if q.kind == "direct" and (cue is None or cue.idx > q.start):
+            verb = _characterising_verb(doc, q)
+            if verb is not None:
+                s, e = _reported_span(text, verb, q.start)
+                if s is not None and s <= q.start and e >= q.end - 1:
+                    q.segments, q.kind, cue = [(s, max(e, q.end))], "mixed", verb
         if q.kind == "direct" and n_words < 4 and not _sentence_like(text, q):
             continue  # a scare quote, a title or a nickname, not speech
+        if q.kind == "mixed" and any(f.kind == "mixed" and f.start < q.end and q.start < f.end for f in found):
+            continue  # 'called Trump a "liar" who is "amoral"': one characterisation, one quote
         q.cue = cue
         found.append(q)
 
@@ -321,11 +359,29 @@ def _embedded(doc: Doc, text: str, q: Quotation, cue: Token) -> bool:
     return bool(between) and between.lower() not in ("that",)
 
 
-def _reported_span(text: str, cue: Token) -> tuple[int | None, int]:
-    """What a cue reports: its dependents to the right, subject and complementiser left out."""
+def _reported_span(text: str, cue: Token, at: int | None = None) -> tuple[int | None, int]:
+    """What a cue reports: the reported clause holding character ``at`` if it has one (``told
+    his protégés on a regular basis that "..."``: the clause, not the whole predicate), else
+    its dependents to the right up to the one holding ``at`` (``describing as "unhinged" a
+    tweet``: not the tweet; ``promising lower taxes and "jobs," but he ...``: not the clause
+    after ``but``); subject and complementiser left out."""
+    if at is not None:
+        for child in cue.children:
+            if child.dep_ == "ccomp" and child.i > cue.i:
+                s, e = _clause_span(text, child, cue)
+                if s <= at < e:
+                    return s, e
     sent = cue.sent
-    toks = [t for t in cue.subtree if t.i > cue.i and sent.start <= t.i < sent.end]
-    toks = _edges(toks)
+    toks: list[Token] = []
+    for child in cue.rights:
+        if child.dep_ in ("cc", "conj", "punct"):
+            if at is None:
+                continue
+            break
+        toks.extend(t for t in child.subtree if sent.start <= t.i < sent.end)
+        if at is not None and child.left_edge.idx <= at < child.right_edge.idx + len(child.right_edge):
+            break
+    toks = _edges(sorted(toks, key=lambda t: t.i))
     while toks and toks[0].dep_ == "mark" and toks[0].lower_ in ("that", "whether"):
         toks = _edges(toks[1:])
     if not toks:
@@ -356,7 +412,8 @@ def _indirect_content(text: str, verb: Token) -> tuple[int, int] | None:
     if subject_of(verb) is None:
         return None
     clause = _ccomp(verb)
-    if clause is not None:
+    if clause is not None and clause.pos_ in ("VERB", "AUX"):
+        # a verbless "ccomp" is a small clause: "declared himself the caretaker president"
         s, e = _clause_span(text, clause, verb)
         return (s, e) if e > s else None
     # "..., he noted." / "X rejects Y, Saleh told India Today.": the clause before the verb
@@ -373,7 +430,10 @@ def _indirect_content(text: str, verb: Token) -> tuple[int, int] | None:
 
 
 def _merge_split(doc: Doc, text: str, quotations: list[Quotation]) -> list[Quotation]:
-    """Join ``"...," he said, "..."`` into one quotation with two segments."""
+    """Join ``"...," he said, "..."`` into one quotation with two segments.
+
+    Only a comma before the second mark continues the sentence: ``"...," he said. "..."``
+    is two quotations, and so is ``"...," he said, adding, "..."`` (a second cue)."""
     out: list[Quotation] = []
     for q in quotations:
         if out:
@@ -384,7 +444,7 @@ def _merge_split(doc: Doc, text: str, quotations: list[Quotation]) -> list[Quota
                 and len(between.split()) <= 8
                 and re.match(r"^[,.]?[\"\u201d]?[,\s]", between)
                 and between.rstrip().endswith((",", '"', "\u201c", ":"))
-                and any(w.lower().strip(",.:") in SPEECH_FORMS for w in between.split())
+                and sum(w.lower().strip(",.:") in SPEECH_FORMS for w in between.split()) == 1
             ):
                 prev.segments.extend(q.segments)
                 continue

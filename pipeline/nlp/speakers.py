@@ -61,6 +61,11 @@ class SpeakerResolver:
         return None
 
     def resolve(self, head: Token, before: int) -> Speaker:
+        if head.lower_ == "who" and head.head.dep_ == "relcl" and head.head.head is not head.head:
+            # the mention is "who"; the name is that of the noun the clause hangs on
+            antecedent = self.resolve(head.head.head, before)
+            return Speaker(start=head.idx, end=head.idx + len(head), text=head.text,
+                           name=antecedent.name, entity_id=antecedent.entity_id)
         start, end = self._phrase(head)
         hit = self._entity_at(head.idx, head.idx + len(head))
         if hit is not None:
