@@ -34,6 +34,8 @@ _NOT_SPEAKERS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY"}  # 
 _DASH_CREDIT = re.compile(
     r"^[\"\u201d\u00bb.,]*\s*[\u2015\u2014\u2013-]{1,2}\s*([A-Z][\w.'\u2019-]*(?:\s[A-Z][\w.'\u2019-]*){0,3})"
 )
+# cues of direct speech only: "they continue to ..." and "agree to ..." report nothing
+_NOT_INDIRECT = {"continue", "respond", "agree"}
 _TRANSCRIPT = re.compile(r"^([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)?):\s")
 
 
@@ -164,10 +166,13 @@ def subject_of(verb: Token) -> Token | None:
                 for grand in child.children:
                     if grand.dep_ == "pobj":
                         return grand
-    for child in verb.rights:  # inverted: "..., said Saleh."
-        if child.dep_ in ("dobj", "attr", "oprd", "dep", "appos") and child.pos_ in ("PROPN", "NOUN") \
-                and child.ent_type_ not in _NOT_SPEAKERS:
-            return child
+    if SPEECH_FORMS.get(verb.lower_) != "tell" and verb.lower_ not in CHARACTERISING_FORMS:
+        # inverted: "..., said Saleh." (the object of "telling reporters" or "calling
+        # himself the king of debt" is the listener or the one described, never the speaker)
+        for child in verb.rights:
+            if child.dep_ in ("dobj", "attr", "oprd", "dep", "appos") and child.pos_ in ("PROPN", "NOUN") \
+                    and child.ent_type_ not in _NOT_SPEAKERS:
+                return child
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
         return subject_of(verb.head)
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
@@ -294,6 +299,8 @@ def extract_quotes(doc: Doc, article: NormalisedArticle, entities: list[Entity])
             continue
         for tok in sent:
             if tok.idx < skip_until or tok.i in used_cues or not (is_cue(tok) or _is_according(tok)):
+                continue
+            if SPEECH_FORMS.get(tok.lower_) in _NOT_INDIRECT:
                 continue
             span = _indirect_content(text, tok)
             if span is None:
@@ -430,10 +437,13 @@ def _indirect_content(text: str, verb: Token) -> tuple[int, int] | None:
 
 
 def _merge_split(doc: Doc, text: str, quotations: list[Quotation]) -> list[Quotation]:
-    """Join ``"...," he said, "..."`` into one quotation with two segments.
+    """Join ``"...," he said, "..."`` (and ``"...," he said. "..."``) into one quotation with
+    two segments.
 
-    Only a comma before the second mark continues the sentence: ``"...," he said. "..."``
-    is two quotations, and so is ``"...," he said, adding, "..."`` (a second cue)."""
+    The first part must end in a comma (the attribution completes its sentence), only the
+    attribution may stand between the parts, and it must hold exactly one cue:
+    ``"...." He added, "..."``, ``"...," he said, adding, "..."`` and ``the "women's card"
+    and said that Rubio is "weak"`` are two quotations each."""
     out: list[Quotation] = []
     for q in quotations:
         if out:
@@ -442,8 +452,8 @@ def _merge_split(doc: Doc, text: str, quotations: list[Quotation]) -> list[Quota
             if (
                 "\n" not in between
                 and len(between.split()) <= 8
-                and re.match(r"^[,.]?[\"\u201d]?[,\s]", between)
-                and between.rstrip().endswith((",", '"', "\u201c", ":"))
+                and re.match(r"^,[\"\u201d]?\s", between)
+                and between.rstrip(" \t\"\u201c").endswith((",", ".", ":"))
                 and sum(w.lower().strip(",.:") in SPEECH_FORMS for w in between.split()) == 1
             ):
                 prev.segments.extend(q.segments)

@@ -21,16 +21,22 @@ _TABLE.update({0x2028: "\n", 0x2029: "\n\n"})
 QUOTE_CHARS = "\"\u201c\u201d\u201e\u00ab\u00bb"
 _SENTENCE_END = re.compile(r"[.!?:;\"\u201d')\]]$")
 _MULTISPACE = re.compile(r"[ ]{2,}")
+# Two apostrophes or two backticks for a double quote; three apostrophes close an inner
+# single quote and the outer double one.
+_TYPEWRITER_QUOTES = re.compile(r"'''|``|''")
 
 
 def clean_characters(text: str) -> str:
     """Repair mojibake and drop control/zero-width characters; unify line endings.
 
     Curly quotes are kept (ftfy would straighten them by default): they carry direction,
-    which the quote extractor uses.
+    which the quote extractor uses. Typewriter double quotes (two apostrophes, as newspaper
+    archives write them, or two backticks) become ``"``: two apostrophes are no quote mark
+    to the quote extractor.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=False, normalization="NFC")
+    text = _TYPEWRITER_QUOTES.sub(lambda m: "'\"" if len(m[0]) == 3 else '"', text)
     return text.translate(_TABLE)
 
 

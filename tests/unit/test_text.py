@@ -53,3 +53,10 @@ def test_header_line():
 def test_first_line_dateline_is_not_a_title():
     layout = split_header("LONDON (Reuters) - Britain said on Monday.\n\nMore text.")
     assert layout.title is None
+
+
+def test_typewriter_double_quotes_become_quote_marks():
+    assert clean_characters("''We like it,'' she said.") == '"We like it," she said.'
+    assert clean_characters("``Yes,'' he said.") == '"Yes," he said.'
+    assert clean_characters("''She said, 'You weren't in line,''' Ms. Compton recalled.") == (
+        "\"She said, 'You weren't in line,'\" Ms. Compton recalled.")
