@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.nlp.cues import CHARACTERISING_FORMS, SPEECH_FORMS
+from pipeline.nlp.cues import CHARACTERISING_FORMS, PRONOUNS_PERSON, ROLE_NOUNS, SPEECH_FORMS
 from pipeline.nlp.speakers import SpeakerResolver
 from schemas.records import Cue, Entity, NormalisedArticle, Quote, Segment, Speaker
 
@@ -231,6 +231,24 @@ def _characterising_verb(doc: Doc, q: Quotation) -> Token | None:
     return None
 
 
+def _speakers_verb(doc: Doc, q: Quotation) -> Token | None:
+    """A phrase quoted inside a person's act ('She applauded him for fighting "over and over
+    again"') is their words in a clause of their own: the verb above it, when its subject is a
+    person, an organisation or a pronoun standing for one."""
+    tok = _token_at(doc, q.start)
+    for _ in range(4):
+        if tok is None or tok.head is tok:
+            return None
+        tok = tok.head
+        if tok.pos_ == "VERB" and tok.idx < q.start:
+            subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            if subj is not None and (subj.ent_type_ in ("PERSON", "ORG", "NORP") or subj.lower_ in PRONOUNS_PERSON
+                                     or subj.lower_ in ("they",) or subj.lower_ in ROLE_NOUNS):
+                return tok
+            return None
+    return None
+
+
 def _is_according(tok: Token) -> bool:
     return tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children)
 
@@ -281,12 +299,16 @@ def extract_quotes(doc: Doc, article: NormalisedArticle, entities: list[Entity])
                 q.segments, q.kind = [(s, max(e, q.end))], "mixed"
         if q.kind == "direct" and (cue is None or cue.idx > q.start):
             verb = _characterising_verb(doc, q)
+            if verb is None and n_words < 8 and not _sentence_like(text, q):
+                verb = _speakers_verb(doc, q)
             if verb is not None:
                 s, e = _reported_span(text, verb, q.start)
                 if s is not None and s <= q.start and e >= q.end - 1:
                     q.segments, q.kind, cue = [(s, max(e, q.end))], "mixed", verb
         if q.kind == "direct" and n_words < 4 and not _sentence_like(text, q):
             continue  # a scare quote, a title or a nickname, not speech
+        if q.kind == "direct" and cue is None and n_words < 8 and text[q.start].islower():
+            continue  # a phrase quoted in passing, with no one saying it
         if q.kind == "mixed" and any(f.kind == "mixed" and f.start < q.end and q.start < f.end for f in found):
             continue  # 'called Trump a "liar" who is "amoral"': one characterisation, one quote
         q.cue = cue
@@ -409,10 +431,14 @@ def _indirect_content(text: str, verb: Token) -> tuple[int, int] | None:
         head = verb.head
         if head is verb:
             return None
-        toks = [t for t in head.subtree if t not in set(verb.subtree)]
-        toks = [t for t in toks if not (t.is_punct and t.text in ",")]
+        source = set(verb.subtree) | set(to.subtree)  # "to" may hang on the head, not on "according"
+        sent = verb.sent
+        toks = [t for t in head.subtree if t not in source and sent.start <= t.i < sent.end]
+        toks = [t for t in toks if not t.is_space and not (t.is_punct and t.text in ",")]
         while toks and toks[-1].is_punct:
             toks.pop()
+        while toks and (toks[0].dep_ == "cc" or toks[0].lower_ in ("however", "but", "and")):
+            toks.pop(0)  # "But, according to X, ...": the connective is not what X said
         if not toks or to is None:
             return None
         return toks[0].idx, toks[-1].idx + len(toks[-1])
