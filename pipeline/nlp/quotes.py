@@ -242,8 +242,10 @@ def _speakers_verb(doc: Doc, q: Quotation) -> Token | None:
         tok = tok.head
         if tok.pos_ == "VERB" and tok.idx < q.start:
             subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
-            if subj is not None and (subj.ent_type_ in ("PERSON", "ORG", "NORP") or subj.lower_ in PRONOUNS_PERSON
-                                     or subj.lower_ in ("they",) or subj.lower_ in ROLE_NOUNS):
+            if subj is None:
+                continue  # "thanked them for staying ...": climb to the verb with the subject
+            if subj.ent_type_ in ("PERSON", "ORG", "NORP") or subj.lower_ in PRONOUNS_PERSON \
+                    or subj.lower_ in ("they",) or subj.lower_ in ROLE_NOUNS:
                 return tok
             return None
     return None
