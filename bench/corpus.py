@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pipeline.ingest.readers import Rejected, read_paths
 from schemas.records import RawArticle
 
 ROOT = Path(__file__).resolve().parent.parent
-BBC = ROOT.parent / "shared" / "corpora" / "bbc"
+# ../shared beside the checkout, or wherever NEWSWIRE_SHARED_DIR points (as for the tests)
+BBC = Path(os.environ.get("NEWSWIRE_SHARED_DIR", ROOT.parent / "shared")) / "corpora" / "bbc"
 DEMO = ROOT / "pipeline" / "demo" / "stories"
 
 

@@ -3,10 +3,11 @@
     python -m bench.throughput --limit 600 --processes 1 2 --json bench/results.json
 
 For each process count P, on the same texts:
-1. ceiling: bare ``nlp.pipe`` of the configured model with ``n_process=P``, measured before
-   and after the pipeline run; the higher of the two is the ceiling (on this two-core machine
-   one measurement can be 15% off, and the ratio should not profit from a slow one);
-2. full load: P workers on a fresh embedded broker, every article sent at once, articles/s
+1. ceiling: bare ``nlp.pipe`` of the configured model with ``n_process=P``, measured before,
+   between and after ``--rounds`` pipeline runs with nothing else running; the ratio is mean
+   pipeline rate over mean ceiling (this machine's speed drifts by 10-25% over minutes, so a
+   single ceiling and a single pipeline run taken minutes apart are no comparison);
+2. full load (each round): P workers on a fresh embedded broker, every article sent at once, articles/s
    from the first send to the last enriched record, and latency p50/p99 (received_at to the
    enriched record's broker timestamp);
 3. light load: articles sent at a steady ``--light-rate`` per second, latency p99;
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -154,9 +156,8 @@ def start_workers(n: int, broker_url: str, app_id: str) -> tuple[list[subprocess
     return procs, ports
 
 
-def run_one(processes: int, raws, texts: list[str], light_rate: float, light_n: int) -> dict:
-    print(f"[{processes} process(es)] measuring the nlp.pipe ceiling ...", file=sys.stderr, flush=True)
-    ceilings = [ceiling(texts, processes)]
+def pipeline_round(processes: int, raws, light_rate: float, light_n: int) -> dict:
+    """Fresh broker and workers; full load, then (if asked) light load; stopped afterwards."""
     with EmbeddedBroker("127.0.0.1", free_port()) as broker:
         app_id = f"bench-{uuid.uuid4().hex[:6]}"
         procs, _ = start_workers(processes, broker.url, app_id)
@@ -169,30 +170,49 @@ def run_one(processes: int, raws, texts: list[str], light_rate: float, light_n: 
             span = full.pop("__span__")
             cpu_after = cpu_by_role(broker.process.pid, procs)
             cpu = {role: round(cpu_after[role] - cpu_before[role], 1) for role in cpu_after}
-            print(f"[{processes}] full load took {span:.1f}s on {os.cpu_count()} cores; CPU seconds: {cpu}",
-                  file=sys.stderr, flush=True)
-            print(f"[{processes}] light load: {light_n} articles at {light_rate}/s", file=sys.stderr, flush=True)
-            light = asyncio.run(send_and_collect(
-                broker.bootstrap, [r.model_copy(update={"id": f"light-{i}"}) for i, r in enumerate(raws[:light_n])],
-                light_rate, 600))
-            light.pop("__span__")
+            print(f"[{processes}] full load: {len(raws) / span:.2f} articles/s ({span:.1f}s on {os.cpu_count()} "
+                  f"cores); CPU seconds: {cpu}", file=sys.stderr, flush=True)
+            light: dict[str, float] = {}
+            if light_n:
+                print(f"[{processes}] light load: {light_n} articles at {light_rate}/s", file=sys.stderr, flush=True)
+                light = asyncio.run(send_and_collect(
+                    broker.bootstrap, [r.model_copy(update={"id": f"light-{i}"}) for i, r in enumerate(raws[:light_n])],
+                    light_rate, 600))
+                light.pop("__span__")
             rss = max(peak_rss_mb(pid) for p in procs for pid in [p.pid, *children(p.pid)])
         finally:
             for p in procs:
                 p.terminate()
             for p in procs:
                 p.wait(30)
-    print(f"[{processes}] measuring the nlp.pipe ceiling again ...", file=sys.stderr, flush=True)
+    return {"span": span, "full": full, "light": light, "cpu": cpu, "rss": rss}
+
+
+def run_one(processes: int, raws, texts: list[str], light_rate: float, light_n: int, rounds: int) -> dict:
+    """Ceiling and pipeline interleaved (C P C P ... C), nothing else running during a ceiling:
+    this machine's speed drifts by 10-25% over minutes, so one of each is not a comparison."""
+    ceilings: list[float] = []
+    results: list[dict] = []
+    for r in range(rounds):
+        print(f"[{processes} process(es)] nlp.pipe ceiling ...", file=sys.stderr, flush=True)
+        ceilings.append(ceiling(texts, processes))
+        print(f"[{processes}] ceiling: {ceilings[-1]:.2f} articles/s", file=sys.stderr, flush=True)
+        results.append(pipeline_round(processes, raws, light_rate, light_n if r == rounds - 1 else 0))
+    print(f"[{processes}] nlp.pipe ceiling, last ...", file=sys.stderr, flush=True)
     ceilings.append(ceiling(texts, processes))
-    ceil = max(ceilings)
-    rate = len(raws) / span
-    words = sum(len(t.split()) for t in texts) / span
+    ceil = statistics.fmean(ceilings)
+    rates = [len(raws) / res["span"] for res in results]
+    rate = statistics.fmean(rates)
+    last = results[-1]
+    full = [v for res in results for v in res["full"].values()]
+    words = sum(len(t.split()) for t in texts) * rate / len(raws)
     return {"processes": processes, "articles": len(raws), "ceiling_articles_per_s": round(ceil, 2),
             "ceiling_runs": [round(c, 2) for c in ceilings],
-            "pipeline_articles_per_s": round(rate, 2), "pipeline_words_per_s": round(words),
-            "ratio": round(rate / ceil, 3), "latency_p50_s": pct(list(full.values()), 0.5),
-            "latency_p99_s": pct(list(full.values()), 0.99), "light_latency_p99_s": pct(list(light.values()), 0.99),
-            "peak_rss_mb": round(rss, 1), "full_load_cpu_s": cpu}
+            "pipeline_articles_per_s": round(rate, 2), "pipeline_runs": [round(x, 2) for x in rates],
+            "pipeline_words_per_s": round(words),
+            "ratio": round(rate / ceil, 3), "latency_p50_s": pct(full, 0.5),
+            "latency_p99_s": pct(full, 0.99), "light_latency_p99_s": pct(list(last["light"].values()), 0.99),
+            "peak_rss_mb": round(max(res["rss"] for res in results), 1), "full_load_cpu_s": last["cpu"]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,11 +221,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--processes", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--light-rate", type=float, default=5.0)
     ap.add_argument("--light-n", type=int, default=100)
+    ap.add_argument("--rounds", type=int, default=2, help="pipeline runs per process count, between ceilings")
     ap.add_argument("--json", help="write the results here")
     args = ap.parse_args(argv)
     corpus, raws = load(args.limit)
     texts = [_view(normalise(r)) for r in raws]
-    runs = [run_one(p, raws, texts, args.light_rate, args.light_n) for p in args.processes]
+    runs = [run_one(p, raws, texts, args.light_rate, args.light_n, args.rounds) for p in args.processes]
     cols = list(runs[0])
     print(f"corpus: {corpus}")
     print(" | ".join(cols))
