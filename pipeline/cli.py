@@ -77,6 +77,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.broker import EmbeddedBroker
 
@@ -84,6 +88,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     s.data_dir.mkdir(parents=True, exist_ok=True)
     broker = None
     env = dict(os.environ)
+    # SIGTERM (systemd, kill, a CI runner) must stop the workers and the broker as Ctrl-C
+    # does; Python's default would exit at once and leave them running.
+    signal.signal(signal.SIGTERM, _interrupt)
     if not s.broker:
         broker = EmbeddedBroker(s.broker_host, s.broker_port, log_path=s.data_dir / "broker.log").start()
         _err(f"embedded Kafka broker (Tansu) on {broker.bootstrap}")
@@ -106,6 +113,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         return 0
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the shutdown short
         for p in procs:
             if p.poll() is None:
                 p.send_signal(signal.SIGTERM)
