@@ -144,9 +144,14 @@ def is_cue(tok: Token) -> bool:
     return tok.lower_ in SPEECH_FORMS and tok.pos_ in ("VERB", "AUX") and tok.dep_ != "amod"
 
 
-def subject_of(verb: Token) -> Token | None:
-    """The speaker token of a reporting verb: its subject, or the subject it shares."""
+def subject_of(verb: Token, quoted: list[tuple[int, int]] = ()) -> Token | None:
+    """The speaker token of a reporting verb: its subject, or the subject it shares.
+
+    Nothing inside ``quoted`` (the story's quotation marks) can be the speaker: in
+    ``"My apologies," Quick said`` the parser may make "apologies" the subject."""
     for child in verb.children:
+        if quoted and _inside(child.idx, quoted):
+            continue
         if child.dep_ in ("nsubj", "nsubjpass"):
             if verb.dep_ == "relcl" and child.tag_ in ("WDT", "WP"):
                 # "McConnell, who said ...": the relative pronoun is the mention, the noun it
@@ -171,13 +176,13 @@ def subject_of(verb: Token) -> Token | None:
         # himself the king of debt" is the listener or the one described, never the speaker)
         for child in verb.rights:
             if child.dep_ in ("dobj", "attr", "oprd", "dep", "appos") and child.pos_ in ("PROPN", "NOUN") \
-                    and child.ent_type_ not in _NOT_SPEAKERS:
+                    and child.ent_type_ not in _NOT_SPEAKERS and not (quoted and _inside(child.idx, quoted)):
                 return child
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
-        return subject_of(verb.head)
+        return subject_of(verb.head, quoted)
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
         # "responded by saying ...", "after saying ..., she was": the clause's subject
-        return subject_of(verb.head.head)
+        return subject_of(verb.head.head, quoted)
     return None
 
 
@@ -291,6 +296,7 @@ def extract_quotes(doc: Doc, article: NormalisedArticle, entities: list[Entity])
 
     quotations = [q for q in find_quotations(text) if q.start >= skip_until]
     quotations = _merge_split(doc, text, quotations)
+    marked = [seg for q in quotations for seg in q.segments]  # before mixed quotes widen them
     for q in quotations:
         n_words = sum(len(text[s:e].split()) for s, e in q.segments)
         cue = _find_cue(doc, q, text)
@@ -342,11 +348,12 @@ def extract_quotes(doc: Doc, article: NormalisedArticle, entities: list[Entity])
     for q in found:
         speaker = None
         if q.cue is not None:
-            subj = subject_of(q.cue)
+            subj = subject_of(q.cue, marked)
             if subj is not None:
                 speaker = resolver.resolve(subj, q.start)
         if speaker is None and q.kind == "direct":
-            speaker = _credited(text, q, resolver) or resolver.continuing(q.start)
+            speaker = (_credited(text, q, resolver) or _introduced(doc, text, q, resolver, marked)
+                       or resolver.continuing(q.start))
         if speaker is not None:
             resolver.remember(speaker)
         start, end = q.start, q.end
@@ -374,6 +381,26 @@ def _credited(text: str, q: Quotation, resolver: SpeakerResolver) -> Speaker | N
     m = _TRANSCRIPT.match(text[q.start:q.start + 40])
     if m:
         return resolver.named(q.start, q.start + len(m.group(1)))
+    return None
+
+
+def _introduced(doc: Doc, text: str, q: Quotation, resolver: SpeakerResolver,
+                marked: list[tuple[int, int]]) -> Speaker | None:
+    """A quotation introduced by a colon speaks for the subject of the sentence that ends in it:
+    'Trump issued the following statement: "..."', 'She went on: "..."'."""
+    before = text[:q.start].rstrip(" \t\n\"\u201c\u201d\u00ab")
+    if not before.endswith(":"):
+        return None
+    colon = _token_at(doc, len(before) - 1)
+    if colon is None:
+        return None
+    # the parser often joins the quotation to that sentence: look left of the colon only
+    for tok in reversed(doc[colon.sent.start:colon.i]):
+        if tok.pos_ in ("VERB", "AUX") and any(c.dep_ == "nsubj" for c in tok.children):
+            subj = subject_of(tok, marked)
+            if subj is None or subj.pos_ not in ("PROPN", "NOUN", "PRON"):
+                return None
+            return resolver.resolve(subj, q.start)
     return None
 
 

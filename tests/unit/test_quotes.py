@@ -58,3 +58,15 @@ def test_a_phrase_quoted_inside_a_persons_act_is_their_mixed_quote(nlp):
     (q,) = quotes(nlp, body)
     assert q.kind == "mixed" and q.text.startswith("them for staying")
     assert q.speaker.text == "She" and q.speaker.name == "Maria Lopez"
+
+
+def test_a_word_inside_the_quotation_is_never_its_speaker(nlp):
+    (q,) = quotes(nlp, '"My apologies, I am sorry," Becky Quick said after a back-and-forth.')
+    assert q.speaker.name == "Becky Quick"
+
+
+def test_a_quotation_after_a_colon_speaks_for_the_subject_before_it(nlp):
+    body = ("Donald Trump spoke in Ohio.\n\nIn response, Republican nominee Donald Trump issued the following "
+            'statement:\n\n"Our prayers are with all those affected by the horrible attacks in Munich."')
+    (q,) = quotes(nlp, body)
+    assert q.cue is None and q.speaker.name == "Donald Trump"
