@@ -506,7 +506,7 @@ def _merge_split(doc: Doc, text: str, quotations: list[Quotation]) -> list[Quota
             between = text[prev.end:q.start]
             if (
                 "\n" not in between
-                and len(between.split()) <= 8
+                and len(between.split()) <= 20  # "said Rep. Diane Russell, a Maine legislator and ..."
                 and re.match(r"^,[\"\u201d]?\s", between)
                 and between.rstrip(" \t\"\u201c").endswith((",", ".", ":"))
                 and sum(w.lower().strip(",.:") in SPEECH_FORMS for w in between.split()) == 1
