@@ -307,7 +307,7 @@ def extract_quotes(doc: Doc, article: NormalisedArticle, entities: list[Entity])
                 q.segments, q.kind = [(s, max(e, q.end))], "mixed"
         if q.kind == "direct" and (cue is None or cue.idx > q.start):
             verb = _characterising_verb(doc, q)
-            if verb is None and n_words < 8 and not _sentence_like(text, q):
+            if verb is None and ((n_words < 8 and not _sentence_like(text, q)) or text[q.start].islower()):
                 verb = _speakers_verb(doc, q)
             if verb is not None:
                 s, e = _reported_span(text, verb, q.start)
