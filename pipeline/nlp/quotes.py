@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from pipeline.nlp.cues import CHARACTERISING_FORMS, PRONOUNS_PERSON, ROLE_NOUNS, SPEECH_FORMS
+from pipeline.nlp.cues import CHARACTERISING_FORMS, PRONOUNS_GROUP, PRONOUNS_PERSON, ROLE_NOUNS, SPEECH_FORMS
 from pipeline.nlp.speakers import SpeakerResolver
 from schemas.records import Cue, Entity, NormalisedArticle, Quote, Segment, Speaker
 
@@ -36,6 +36,7 @@ _DASH_CREDIT = re.compile(
 )
 # cues of direct speech only: "they continue to ..." and "agree to ..." report nothing
 _NOT_INDIRECT = {"continue", "respond", "agree"}
+_PERSON_WORDS = PRONOUNS_PERSON | PRONOUNS_GROUP - {"it"} | ROLE_NOUNS  # subjects that stand for people
 _TRANSCRIPT = re.compile(r"^([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)?):\s")
 
 
@@ -249,8 +250,7 @@ def _speakers_verb(doc: Doc, q: Quotation) -> Token | None:
             subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
             if subj is None:
                 continue  # "thanked them for staying ...": climb to the verb with the subject
-            if subj.ent_type_ in ("PERSON", "ORG", "NORP") or subj.lower_ in PRONOUNS_PERSON \
-                    or subj.lower_ in ("they",) or subj.lower_ in ROLE_NOUNS:
+            if subj.ent_type_ in ("PERSON", "ORG", "NORP") or subj.lower_ in _PERSON_WORDS:
                 return tok
             return None
     return None
@@ -302,17 +302,13 @@ def extract_quotes(doc: Doc, article: NormalisedArticle, entities: list[Entity])
         cue = _find_cue(doc, q, text)
         if cue is not None and cue.idx < q.start and _embedded(doc, text, q, cue):
             # the quotation sits inside what the cue reports: a mixed quote over that clause
-            s, e = _reported_span(text, cue, q.start)
-            if s is not None and s <= q.start and e >= q.end - 1:
-                q.segments, q.kind = [(s, max(e, q.end))], "mixed"
+            _make_mixed(text, q, cue)
         if q.kind == "direct" and (cue is None or cue.idx > q.start):
             verb = _characterising_verb(doc, q)
             if verb is None and ((n_words < 8 and not _sentence_like(text, q)) or text[q.start].islower()):
                 verb = _speakers_verb(doc, q)
-            if verb is not None:
-                s, e = _reported_span(text, verb, q.start)
-                if s is not None and s <= q.start and e >= q.end - 1:
-                    q.segments, q.kind, cue = [(s, max(e, q.end))], "mixed", verb
+            if verb is not None and _make_mixed(text, q, verb):
+                cue = verb
         if q.kind == "direct" and n_words < 4 and not _sentence_like(text, q):
             continue  # a scare quote, a title or a nickname, not speech
         if q.kind == "direct" and cue is None and n_words < 8 and text[q.start].islower():
@@ -402,6 +398,15 @@ def _introduced(doc: Doc, text: str, q: Quotation, resolver: SpeakerResolver,
                 return None
             return resolver.resolve(subj, q.start)
     return None
+
+
+def _make_mixed(text: str, q: Quotation, verb: Token) -> bool:
+    """Widen the quotation to what ``verb`` reports around it, if that clause holds it whole."""
+    s, e = _reported_span(text, verb, q.start)
+    if s is None or s > q.start or e < q.end - 1:
+        return False
+    q.segments, q.kind = [(s, max(e, q.end))], "mixed"
+    return True
 
 
 def _embedded(doc: Doc, text: str, q: Quotation, cue: Token) -> bool:
