@@ -11,7 +11,9 @@ import orjson
 
 from agents import enrich, normalise, transport, trends, watchdog
 from agents.context import Context
+from agents.lag import consumer_lag
 from agents.topics import declare
+from agents.web.views import register as register_web
 from pipeline.settings import Settings, get_settings
 
 
@@ -62,8 +64,6 @@ def create_app(settings: Settings | None = None, worker_name: str | None = None)
     enrich.register(ctx)
     _register_stats(ctx)
     watchdog.register(ctx)
-    from pipeline.web.views import register as register_web
-
     register_web(ctx)
     return app, ctx
 
@@ -94,25 +94,3 @@ def _register_stats(ctx: Context) -> None:
             stats.send_changelog(0, ctx.worker_id.encode(), orjson.dumps(snapshot, option=orjson.OPT_NON_STR_KEYS))
         except Exception:  # noqa: BLE001 - stats must never take the worker down
             ctx.app.log.exception("could not publish worker stats")
-
-
-def consumer_lag(ctx: Context) -> dict[str, int]:
-    """Messages behind the end of each assigned pipeline partition (highwater - next offset)."""
-    lag: dict[str, int] = {}
-    consumer = ctx.app.consumer
-    try:
-        assignment = consumer.assignment()
-    except Exception:  # noqa: BLE001
-        return lag
-    pipeline_topics = {ctx.settings.topic_raw, ctx.settings.topic_normalised, ctx.settings.topic_quotes}
-    for tp in assignment:
-        if tp.topic not in pipeline_topics and not tp.topic.endswith("trend-counts"):
-            continue
-        try:
-            high = consumer.highwater(tp)
-        except Exception:  # noqa: BLE001
-            continue
-        read = consumer._read_offset.get(tp)  # noqa: SLF001 - Faust keeps no public accessor
-        position = (read + 1) if read is not None else 0
-        lag[f"{tp.topic}[{tp.partition}]"] = max(0, (high or 0) - position)
-    return lag

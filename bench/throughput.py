@@ -138,7 +138,7 @@ def start_workers(n: int, broker_url: str, app_id: str) -> tuple[list[subprocess
         env = {**os.environ, "NEWSWIRE_BROKER": broker_url, "NEWSWIRE_APP_ID": app_id,
                "NEWSWIRE_WEB_PORT": str(port), "NEWSWIRE_DATA_DIR": f"/tmp/newswire-bench-{app_id}"}
         log = open(f"/tmp/newswire-bench-{app_id}-{port}.log", "wb")  # noqa: SIM115
-        procs.append(subprocess.Popen([sys.executable, "-m", "pipeline.cli", "worker", "--no-supervise", "-l", "warn"], env=env,
+        procs.append(subprocess.Popen([sys.executable, "-m", "newswire", "worker", "--no-supervise", "-l", "warn"], env=env,
                                       stdout=log, stderr=subprocess.STDOUT))
         ports.append(port)
     for proc, port in zip(procs, ports, strict=True):

@@ -51,7 +51,7 @@ def wait_ready(port: int, proc: subprocess.Popen, timeout: float = 120.0) -> Non
 def worker(pipeline_env, tmp_path_factory):
     log_path: Path = tmp_path_factory.mktemp("worker") / "worker.log"
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "worker", "-l", "warn"],
+        proc = subprocess.Popen([sys.executable, "-m", "newswire", "worker", "-l", "warn"],
                                 env=pipeline_env, stdout=log, stderr=subprocess.STDOUT)
         try:
             wait_ready(int(pipeline_env["NEWSWIRE_WEB_PORT"]), proc)

@@ -40,7 +40,7 @@ def shot(page, name: str) -> Path:
 
 def test_dashboard_in_browser(worker, pipeline_env, broker, browser):
     port = pipeline_env["NEWSWIRE_WEB_PORT"]
-    subprocess.run([sys.executable, "-m", "pipeline.cli", "ingest", "--quiet", str(DEMO)], env=pipeline_env,
+    subprocess.run([sys.executable, "-m", "newswire", "ingest", "--quiet", str(DEMO)], env=pipeline_env,
                    check=True, timeout=60)
     run(produce(broker.bootstrap, "news.raw", [
         (b"xss", orjson.dumps({"id": "xss-story", "title": XSS_TITLE, "body": XSS_BODY})),

@@ -24,7 +24,7 @@ FEED = (FIXTURES / "feed" / "wire.rss").read_bytes()
 
 
 def cli(env, *args, timeout=90):
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *map(str, args)], env=env,
+    return subprocess.run([sys.executable, "-m", "newswire", *map(str, args)], env=env,
                           capture_output=True, text=True, timeout=timeout)
 
 
@@ -100,7 +100,7 @@ def test_rss_feed_over_http_and_follow_never_resends(pipeline_env, broker, tmp_p
         assert "3 new, 0 already sent" in first.stderr
 
         # a follower started after that: conditional GET, nothing resent, across a restart
-        follower = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "ingest", server.url, "--follow",
+        follower = subprocess.Popen([sys.executable, "-m", "newswire", "ingest", server.url, "--follow",
                                      "--interval", "0.5"], env=env, stderr=subprocess.PIPE, text=True)
         time.sleep(4)
         follower.terminate()

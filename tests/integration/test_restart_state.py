@@ -22,7 +22,7 @@ STORY = ("VALMORA (Reuters) - Dockworkers at the port of Valmora returned to wor
 
 
 def start_worker(env, port):
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "worker", "-l", "warn"],
+    proc = subprocess.Popen([sys.executable, "-m", "newswire", "worker", "-l", "warn"],
                             env={**env, "NEWSWIRE_WEB_PORT": str(port)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_ready(port, proc)

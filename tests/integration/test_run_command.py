@@ -18,7 +18,7 @@ def test_sigterm_stops_workers_and_broker(tmp_path):
     env = {**os.environ, "NEWSWIRE_BROKER_PORT": str(broker_port), "NEWSWIRE_WEB_PORT": str(web_port),
            "NEWSWIRE_DATA_DIR": str(tmp_path), "NEWSWIRE_APP_ID": f"run-{broker_port}"}
     env.pop("NEWSWIRE_BROKER", None)
-    run = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "run"], env=env, start_new_session=True,
+    run = subprocess.Popen([sys.executable, "-m", "newswire", "run"], env=env, start_new_session=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120

@@ -45,7 +45,7 @@ class Workers:
     def start(self, port: int | None = None, wait: bool = True) -> int:
         port = port or free_port()
         log = open(self.data_dir / f"worker-{port}.log", "ab")  # noqa: SIM115
-        self.procs[port] = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "worker", "-l", "warn"],
+        self.procs[port] = subprocess.Popen([sys.executable, "-m", "newswire", "worker", "-l", "warn"],
                                             env=self.env(port), stdout=log, stderr=subprocess.STDOUT)
         if wait:
             self.wait_ready(port)

@@ -3,7 +3,7 @@
 import orjson
 import pytest
 
-from pipeline.web.ingest_api import MAX_BATCH, IngestRejected, check_token, parse_articles
+from agents.web.ingest_api import MAX_BATCH, IngestRejected, check_token, parse_articles
 
 
 def rejected(fn, *args) -> IngestRejected:

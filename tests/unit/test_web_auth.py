@@ -1,6 +1,6 @@
 from types import SimpleNamespace
 
-from pipeline.web.views import CSP, _authorised
+from agents.web.views import CSP, _authorised
 
 
 def request(query=None, headers=None):

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 import orjson
 
 from agents.context import Context
+from agents.lag import consumer_lag
 
 STALE_AFTER_S = 15.0
 
@@ -25,8 +26,6 @@ def worker_snapshots(ctx: Context) -> list[dict]:
     own["worker"] = ctx.worker_id
     own["assignment"] = _assignment(ctx)
     own["trends"] = ctx.trends() if ctx.trends else {}
-    from agents.app import consumer_lag
-
     own["lag"] = consumer_lag(ctx)
     snaps[ctx.worker_id] = own
     return list(snaps.values())

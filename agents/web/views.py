@@ -15,8 +15,8 @@ import orjson
 from aiohttp import web as aioweb
 
 from agents.context import Context
-from pipeline.web import aggregate
-from pipeline.web.ingest_api import register as register_ingest
+from agents.web import aggregate
+from agents.web.ingest_api import register as register_ingest
 
 STATIC = Path(__file__).parent / "static"
 CSP = (
