@@ -1,4 +1,8 @@
-"""NormalisedArticle -> EnrichedArticle: entities and quotes, one spaCy batch at a time.
+"""NormalisedArticle -> EnrichedArticle: the registered stages, one spaCy batch at a time.
+
+What is extracted is not written here: each stage in :mod:`pipeline.stages` (entities, quotes,
+reading, ...) registers itself and fills its own section of the record; this module parses a
+batch once (when any stage needs the parse) and runs the registry over each article.
 
 The same function serves the Faust ``enrich`` agent (in the worker's NLP child process, off the event
 loop), the offline ``newswire enrich`` command, the benchmark and the tests.
@@ -13,13 +17,15 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from pipeline.nlp.casing import casing_view
-from pipeline.nlp.entities import canonical_entities
 from pipeline.nlp.model import model_label
-from pipeline.nlp.quotes import extract_quotes
+from pipeline.stages import load_stages
 from schemas.records import EnrichedArticle, NormalisedArticle, QuoteRecord
 
+STAGES = load_stages()
 
-def _view(article: NormalisedArticle) -> str:
+
+def tagger_view(article: NormalisedArticle) -> str:
+    """The text spaCy parses: the casing view, with an upper-case dateline place recased."""
     view = casing_view(article.text)
     dl = article.dateline
     if dl and dl.location and dl.location.isupper():
@@ -30,21 +36,25 @@ def _view(article: NormalisedArticle) -> str:
     return view
 
 
-def parse_batch(articles: list[NormalisedArticle], nlp: Language, batch_size: int = 16) -> list[Doc]:
-    """The expensive half: spaCy over the casing views of a batch."""
-    return list(nlp.pipe((_view(a) for a in articles), batch_size=batch_size))
+_view = tagger_view  # the name bench/ still imports
 
 
-def extract(article: NormalisedArticle, doc: Doc, model: str, nlp_seconds: float) -> EnrichedArticle:
-    """The cheap half: canonical entities and quotes from one parsed article."""
+def parse_batch(articles: list[NormalisedArticle], nlp: Language, batch_size: int = 16) -> list[Doc | None]:
+    """The expensive half: spaCy over the casing views of a batch (nothing when no stage needs it)."""
+    if not STAGES.needs_doc:
+        return [None] * len(articles)
+    return list(nlp.pipe((tagger_view(a) for a in articles), batch_size=batch_size))
+
+
+def extract(article: NormalisedArticle, doc: Doc | None, model: str, nlp_seconds: float) -> EnrichedArticle:
+    """The cheap half: every registered stage's section for one parsed article."""
     t0 = time.perf_counter()
-    entities = canonical_entities(doc, article)
-    quotes = extract_quotes(doc, article, entities)
+    sections = STAGES.run(article, doc)
     data = article.model_dump()
     data["pipeline"]["model"] = model
     data["pipeline"]["timings"]["nlp"] = round(nlp_seconds, 6)
     data["pipeline"]["timings"]["extract"] = round(time.perf_counter() - t0, 6)
-    return EnrichedArticle(**data, entities=entities, quotes=quotes)
+    return EnrichedArticle(**data, **sections)
 
 
 def enrich_batch(articles: list[NormalisedArticle], nlp: Language, batch_size: int = 16) -> list[EnrichedArticle]:
