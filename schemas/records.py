@@ -96,6 +96,11 @@ class DateRef(Span):
     value: str = Field(description="ISO yyyy-mm-dd the expression refers to")
 
 
+class Reading(_Record):
+    words: int = Field(ge=0, description="Words in the body (headline and dateline left out)")
+    minutes: float = Field(ge=0, description="Estimated silent reading time in minutes")
+
+
 class PipelineInfo(_Record):
     version: str
     model: str | None = None
@@ -130,6 +135,7 @@ class EnrichedArticle(NormalisedArticle):
 
     entities: list[Entity] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
+    reading: Reading | None = None
 
 
 class QuoteRecord(_Record):
