@@ -89,6 +89,19 @@ class Settings(BaseSettings):
         if self.broker:
             return self.broker if "://" in self.broker else f"kafka://{self.broker}"
         return f"kafka://{self.broker_host}:{self.broker_port}"
+    # --- archive (pipeline/archive) ------------------------------------------------------
+    archive_url: SecretStr | None = Field(
+        default=None, description="Archive store: postgresql://user:pass@host/db, or sqlite:///path. "
+        "Unset: SQLite at <data_dir>/archive.sqlite3.",
+    )
+    archive_retention: float | None = Field(
+        default=None, description="Days the archive keeps what it saw (unset or 0: keep everything).",
+    )
+    archive_group: str = Field(default="newswire-archive", description="The archive's consumer group.")
+    archive_batch: int = Field(
+        default=500, description="Records per store transaction: fewer commits (and fsyncs) at full load.",
+    )
+
 
     @property
     def bootstrap_servers(self) -> str:

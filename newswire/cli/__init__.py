@@ -11,9 +11,9 @@ import argparse
 import sys
 from types import ModuleType
 
-from newswire.cli import enrich, ingest, run, schema, subscribe
+from newswire.cli import archive, enrich, ingest, run, schema, search, subscribe
 
-COMMANDS: list[ModuleType] = [run, ingest, subscribe, enrich, schema]
+COMMANDS: list[ModuleType] = [run, ingest, subscribe, enrich, schema, archive, search]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,137 @@
+"""The production store: PostgreSQL full-text search (``tsvector`` columns with GIN indexes).
+
+Same tables and queries as SQLite (pipeline.archive.sql); the differences are the
+full-text clause (``tsv @@ phraseto_tsquery(...)``, English stemming like SQLite's porter
+tokenizer), identity columns for ``seq`` and ``bytea`` for the compressed records.
+Connection strings are libpq's (``postgresql://user:pass@host:5432/db?sslmode=require``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+
+from pipeline.archive.query import Term
+from pipeline.archive.sql import SqlStore
+from pipeline.archive.store import ArchiveUnavailable, redact
+
+CONNECT_TIMEOUT_S = 10  # a dead host fails the command in seconds, not the OS's minutes
+TEXT_CONFIG = "english"  # stemming and stop words, matching SQLite's porter tokenizer closely
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS articles (
+    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL UNIQUE, source text, source_key text,
+    title text, url text, language text, published_at text, seen_at double precision NOT NULL, day text,
+    text text, record bytea, n_quotes integer, n_entities integer,
+    tsv tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('{TEXT_CONFIG}', coalesce(title, '')), 'A')
+        || to_tsvector('{TEXT_CONFIG}', coalesce(text, ''))) STORED);
+CREATE INDEX IF NOT EXISTS articles_tsv ON articles USING gin (tsv);
+CREATE INDEX IF NOT EXISTS articles_seen ON articles (seen_at);
+
+CREATE TABLE IF NOT EXISTS entities (id text PRIMARY KEY, label text, name text, name_key text);
+CREATE TABLE IF NOT EXISTS mentions (
+    article_seq bigint NOT NULL, entity_id text NOT NULL, label text, count integer, salience real, day text,
+    PRIMARY KEY (article_seq, entity_id));
+CREATE INDEX IF NOT EXISTS mentions_entity ON mentions (entity_id, article_seq);
+CREATE INDEX IF NOT EXISTS mentions_label ON mentions (label, article_seq);
+
+CREATE TABLE IF NOT EXISTS quotes (
+    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, article_seq bigint NOT NULL, id text NOT NULL,
+    article_id text NOT NULL, text text, kind text, speaker_name text, speaker_entity_id text, speaker_ref text,
+    speaker_label text, source text, source_key text, title text, published_at text, seen_at double precision,
+    day text, UNIQUE (article_seq, id),
+    tsv tsvector GENERATED ALWAYS AS (to_tsvector('{TEXT_CONFIG}', coalesce(text, ''))) STORED);
+CREATE INDEX IF NOT EXISTS quotes_tsv ON quotes USING gin (tsv);
+CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes (speaker_ref, seq);
+
+CREATE TABLE IF NOT EXISTS quote_entities (
+    entity_id text NOT NULL, quote_seq bigint NOT NULL, article_seq bigint NOT NULL,
+    PRIMARY KEY (entity_id, quote_seq));
+CREATE INDEX IF NOT EXISTS quote_entities_article ON quote_entities (article_seq);
+CREATE TABLE IF NOT EXISTS speakers (ref text PRIMARY KEY, name text, name_key text, entity_id text);
+
+CREATE TABLE IF NOT EXISTS dead_letters (
+    key text PRIMARY KEY, stage text, reason text, message text, article_id text, failed_at text,
+    seen_at double precision, record bytea);
+CREATE INDEX IF NOT EXISTS dead_letters_seen ON dead_letters (seen_at);
+"""
+TABLES = ("articles", "entities", "mentions", "quotes", "quote_entities", "speakers", "dead_letters")
+
+
+def _pg(sql: str) -> str:
+    """The shared SQL's ``?`` placeholders in psycopg's style (the shared SQL has no literal % or ?)."""
+    return sql.replace("?", "%s")
+
+
+def tsquery(alias: str, terms: tuple[Term, ...]) -> tuple[str, list[object]]:
+    """Each term a phrase query, all required; the words travel as parameters."""
+    parts = " && ".join(f"phraseto_tsquery('{TEXT_CONFIG}', ?)" for _ in terms)
+    return f"{alias}.tsv @@ ({parts})", [" ".join(t.tokens) for t in terms]
+
+
+class PostgresStore(SqlStore):
+    def __init__(self, url: str, create: bool) -> None:
+        super().__init__(url)
+        try:
+            self.conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
+        except psycopg.Error as exc:
+            raise ArchiveUnavailable(f"cannot connect to the archive at {redact(url)}: {exc}".strip()) from None
+        if create:
+            with self.conn.transaction():
+                # one creator at a time: two archive processes starting together must not race
+                self.conn.execute("SELECT pg_advisory_xact_lock(7350001)")
+                self.conn.execute(SCHEMA)  # type: ignore[arg-type]  # our own constant, no parameters
+        found = self.conn.execute("SELECT to_regclass('articles')").fetchone()
+        if not found or found[0] is None:
+            self.conn.close()
+            raise ArchiveUnavailable(f"{redact(url)} holds no archive yet: start `newswire archive`")
+
+    @classmethod
+    def open(cls, url: str, create: bool) -> PostgresStore:
+        return cls(url, create)
+
+    def _execute(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        cur = self.conn.execute(_pg(sql), tuple(params))  # type: ignore[arg-type]  # built from our own SQL
+        return cur.fetchall() if cur.description else []
+
+    def _executemany(self, sql: str, rows: list[tuple]) -> None:
+        with self.conn.cursor() as cur:
+            cur.executemany(_pg(sql), rows)  # type: ignore[arg-type]
+
+    def _insert_quotes(self, rows: list[tuple]) -> list[int]:
+        seqs: list[int] = []
+        with self.conn.cursor() as cur:
+            cur.executemany(_pg(self.QUOTE_INSERT), rows, returning=True)  # type: ignore[arg-type]
+            while True:
+                seqs.append(int(cur.fetchone()[0]))  # type: ignore[index]
+                if not cur.nextset():
+                    break
+        return seqs
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        with self.conn.transaction():
+            yield
+
+    def _article_match(self, terms: tuple[Term, ...]) -> tuple[str, str, list[object], str]:
+        cond, params = tsquery("a", terms)
+        return "articles a", cond, params, "a.seq"
+
+    def _quote_match(self, terms: tuple[Term, ...]) -> tuple[str, str, list[object], str]:
+        cond, params = tsquery("qt", terms)
+        return "quotes qt", cond, params, "qt.seq"
+
+    def _size_bytes(self) -> int:
+        row = self.conn.execute("SELECT sum(pg_total_relation_size(to_regclass(t))) FROM unnest(%s::text[]) AS t",
+                                (list(TABLES),)).fetchone()
+        return int(row[0] or 0) if row else 0
+
+    def stats(self) -> dict[str, Any]:
+        return {**super().stats(), "store": redact(self.url)}
+
+    def close(self) -> None:
+        self.conn.close()

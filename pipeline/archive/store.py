@@ -1,0 +1,137 @@
+"""The archive's store interface and the registry of backends.
+
+A backend is chosen by the URL's scheme (``sqlite:///path``, ``postgresql://...``); adding
+one is a class with the ``ArchiveStore`` methods and one ``register_backend`` call, nothing
+else in the archive changes. ``open_store`` with no URL gives the embedded default: SQLite
+under ``NEWSWIRE_DATA_DIR``, so ``newswire run`` needs no setting.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pipeline.archive.query import Search
+from pipeline.archive.rows import ArticleRow, DeadLetterRow
+from pipeline.settings import Settings, get_settings
+
+SQLITE_FILE = "archive.sqlite3"
+
+
+class ArchiveUnavailable(RuntimeError):
+    """The store cannot be reached or holds no archive yet; the message says which and why."""
+
+
+class ArchiveStore(ABC):
+    """Everything the consumer, the CLI, the HTTP API and Python callers ask of a store.
+
+    Writes are idempotent by article id: writing an article again replaces it (its quotes,
+    mentions and index entries with it), so a replayed record never doubles.
+    """
+
+    url: str
+
+    @abstractmethod
+    def write(self, articles: list[ArticleRow], dead_letters: list[DeadLetterRow]) -> None:
+        """Store a batch in one transaction: all of it or none of it."""
+
+    @abstractmethod
+    def search(self, search: Search) -> dict[str, Any]:
+        """One page: ``{"kind", "query", "results": [...], "next_cursor"}``, newest first."""
+
+    @abstractmethod
+    def article(self, article_id: str) -> bytes | None:
+        """The full enriched record as it was received, or None."""
+
+    @abstractmethod
+    def entity(self, entity_id: str) -> dict[str, Any] | None:
+        """Mentions per day, co-occurring entities, quotes by and about it; None if never seen."""
+
+    @abstractmethod
+    def speaker_quotes(self, speaker: str, limit: int, after: int | None = None) -> dict[str, Any]:
+        """Quotes by a speaker (entity id, or the name when it has none), newest first."""
+
+    @abstractmethod
+    def dead_letters(self, limit: int = 50, reason: str | None = None) -> list[dict[str, Any]]:
+        """The newest archived dead letters."""
+
+    @abstractmethod
+    def purge(self, older_than: float) -> dict[str, int]:
+        """Delete what the archive saw before ``older_than`` (epoch seconds); counts deleted."""
+
+    @abstractmethod
+    def stats(self) -> dict[str, Any]:
+        """Counts of articles, quotes, entities, dead letters and bytes on disk."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> ArchiveStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+Factory = Callable[[str, bool], ArchiveStore]  # (url, create) -> store
+_BACKENDS: dict[str, Factory] = {}
+
+
+def register_backend(scheme: str, factory: Factory) -> None:
+    _BACKENDS[scheme] = factory
+
+
+def backends() -> list[str]:
+    _load_builtin()
+    return sorted(_BACKENDS)
+
+
+def _load_builtin() -> None:
+    # imported lazily: psycopg is only needed by those who use PostgreSQL
+    if "sqlite" not in _BACKENDS:
+        from pipeline.archive import sqlite
+
+        register_backend("sqlite", sqlite.SqliteStore.open)
+    if "postgresql" not in _BACKENDS:
+        def open_postgres(url: str, create: bool) -> ArchiveStore:
+            from pipeline.archive import postgres
+
+            return postgres.PostgresStore.open(url, create)
+
+        register_backend("postgresql", open_postgres)
+        register_backend("postgres", open_postgres)
+
+
+def default_url(settings: Settings | None = None) -> str:
+    settings = settings or get_settings()
+    if settings.archive_url:
+        return settings.archive_url.get_secret_value()
+    return f"sqlite:///{Path(settings.data_dir).resolve() / SQLITE_FILE}"
+
+
+def open_store(url: str | None = None, *, create: bool = False, settings: Settings | None = None) -> ArchiveStore:
+    """The store at ``url`` (default: NEWSWIRE_ARCHIVE_URL, else SQLite in the data dir).
+
+    ``create``: make the schema if missing (the archive process does); readers pass False
+    and get ``ArchiveUnavailable`` for an archive nobody has written yet.
+    """
+    url = url or default_url(settings)
+    scheme = url.split("://", 1)[0].split("+", 1)[0].lower() if "://" in url else ""
+    _load_builtin()
+    factory = _BACKENDS.get(scheme)
+    if factory is None:
+        raise ArchiveUnavailable(f"archive URL scheme {scheme or url!r} is not supported; "
+                                 f"use one of: {', '.join(f'{b}://' for b in backends())}")
+    return factory(url, create)
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for logs and --stats."""
+    head, sep, rest = url.partition("://")
+    if "@" in rest:
+        creds, _, host = rest.rpartition("@")
+        user = creds.split(":", 1)[0]
+        return f"{head}{sep}{user}:***@{host}" if ":" in creds else url
+    return url
