@@ -26,7 +26,7 @@ from agents.context import Context
 from agents.trends import trend_counts
 from pipeline.enrich import quote_records
 from pipeline.errors import PipelineError, Reason, Stage
-from pipeline.messages import encode
+from pipeline.messages import encode, poison_of
 from pipeline.nlp.worker_process import NlpProcess, Outcome
 from schemas.records import EnrichedArticle, NormalisedArticle
 
@@ -97,6 +97,10 @@ def register(ctx: Context) -> None:
                 parsed: list[tuple] = []
                 for event in events:
                     event.message.incref()  # released by the finisher once outputs are acked
+                    poison = poison_of(event.headers)
+                    if poison is not None:
+                        items.append((event, None, poison))
+                        continue
                     try:
                         parsed.append((event, NormalisedArticle.model_validate(orjson.loads(event.value))))
                     except Exception as exc:  # noqa: BLE001

@@ -13,7 +13,7 @@ import orjson
 
 from agents.context import Context
 from pipeline.errors import PipelineError, Reason, Stage
-from pipeline.messages import encode, parse_raw_message
+from pipeline.messages import encode, parse_raw_message, poison_of
 from pipeline.normalise import fingerprint, normalise
 from pipeline.normalise.dedupe import DuplicateIndex, Fingerprint
 
@@ -46,6 +46,10 @@ def register(ctx: Context) -> None:
             metrics.record_in()
             if not state["loaded"]:
                 load_index()
+            poison = poison_of(event.headers)
+            if poison is not None:
+                await (await ctx.send_dead_letter(Stage.NORMALISE, poison, event))
+                continue
             try:
                 article, fp = await ctx.run_normalise(process, event.value)
             except PipelineError as exc:

@@ -36,6 +36,8 @@ import time
 from faust.transport import consumer as faust_consumer
 from faust.transport.drivers import aiokafka as faust_aiokafka
 
+from agents import poison
+
 FETCH_MAX_WAIT_MS = 100
 REWIND_AFTER_S = 3.0
 REWIND_AGAIN_AFTER_S = 60.0
@@ -153,6 +155,7 @@ async def _add_gap(self, tp, offset_from: int, offset_to: int) -> None:  # noqa:
 
 
 def install() -> None:
+    poison.install()
     faust_consumer.Consumer._add_gap = _add_gap  # noqa: SLF001
     faust_aiokafka.AIOKafkaConsumerThread.seek_to_committed = _seek_to_committed
     faust_aiokafka.AIOKafkaConsumerThread._create_worker_consumer = _create_worker_consumer

@@ -19,6 +19,9 @@ class Reason(StrEnum):
     UNDECODABLE = "undecodable"  # bytes that are no text in any encoding we try
     NORMALISE_FAILED = "normalise_failed"  # a bug in normalisation: report it
     NLP_FAILED = "nlp_failed"  # a bug in entity / quote extraction: report it
+    UNSUPPORTED_CODEC = "unsupported_codec"  # a record batch compressed with a codec we cannot decode
+    CORRUPT_BATCH = "corrupt_batch"  # a record batch that cannot be read (bad CRC, broken payload)
+    OUTPUT_TOO_LARGE = "output_too_large"  # the enriched record cannot fit in one Kafka message
 
 
 class Stage(StrEnum):
@@ -51,3 +54,12 @@ class TooLarge(PipelineError):
 
 class EmptyArticle(PipelineError):
     reason = Reason.EMPTY_BODY
+
+
+class BrokerUnavailable(Exception):
+    """No Kafka broker answered at the configured address (a client's start, not an article's
+    failure: it never becomes a dead letter). ``address`` is what was tried."""
+
+    def __init__(self, address: str, detail: str = "") -> None:
+        super().__init__(f"no Kafka broker answers at {address}" + (f" ({detail})" if detail else ""))
+        self.address = address

@@ -12,6 +12,24 @@ from pipeline.errors import InvalidInput, PipelineError, Reason, TooLarge
 from pipeline.normalise.decode import decode_bytes
 from schemas.records import DeadLetter, RawArticle
 
+# Set by the consumer (agents/poison.py) on placeholders for records it could not read.
+POISON_HEADER = "newswire-poison"
+POISON_DETAIL_HEADER = "newswire-poison-detail"
+
+
+def poison_of(headers: object) -> PipelineError | None:
+    """The error a placeholder for an unreadable record stands for, or None for a real record."""
+    if not headers:
+        return None
+    items = headers.items() if isinstance(headers, dict) else headers
+    found = {k: v for k, v in items}  # type: ignore[union-attr]
+    reason = found.get(POISON_HEADER)
+    if reason is None:
+        return None
+    detail = found.get(POISON_DETAIL_HEADER) or b""
+    return PipelineError(f"record batch could not be read: {bytes(detail).decode('utf-8', 'replace')}",
+                         Reason(bytes(reason).decode()))
+
 
 def encode(record: BaseModel) -> bytes:
     return orjson.dumps(record.model_dump(mode="json", exclude_none=False))
