@@ -7,11 +7,9 @@ import socket
 import ssl
 
 import faust
-import orjson
 
 from agents import enrich, normalise, transport, trends, watchdog
 from agents.context import Context
-from agents.lag import consumer_lag
 from agents.topics import declare
 from agents.web.views import register as register_web
 from pipeline.settings import Settings, get_settings
@@ -69,28 +67,8 @@ def create_app(settings: Settings | None = None, worker_name: str | None = None)
 
 
 def _register_stats(ctx: Context) -> None:
-    """Every worker writes its metrics under its own key in a global table; every worker
-    reads all keys, so any dashboard shows the whole group."""
-    stats = ctx.app.GlobalTable("worker-stats", key_type=bytes, value_type=bytes,
-                                partitions=1)
-    ctx.stats_table = stats  # type: ignore[attr-defined]
+    """Every worker publishes its figures to a stats topic and follows everyone's, so any
+    dashboard shows the whole group (``agents.web.peers``; a GlobalTable went stale)."""
+    from agents.web.peers import register as register_peers
 
-    @ctx.app.timer(interval=2.0)
-    async def publish_stats() -> None:
-        snapshot = ctx.metrics.snapshot()
-        snapshot["worker"] = ctx.worker_id
-        snapshot["trends"] = ctx.trends() if ctx.trends else {}
-        snapshot["lag"] = consumer_lag(ctx)
-        snapshot["web"] = f"http://{ctx.settings.web_host}:{ctx.settings.web_port}/"
-        try:
-            snapshot["assignment"] = sorted(
-                f"{tp.topic}[{tp.partition}]" for tp in ctx.app.consumer.assignment()
-            )
-        except Exception:  # noqa: BLE001 - not assigned yet
-            snapshot["assignment"] = []
-        try:
-            # A one-partition global table: write its changelog directly (we are in a timer,
-            # not in a stream, so there is no source partition for Faust to copy).
-            stats.send_changelog(0, ctx.worker_id.encode(), orjson.dumps(snapshot, option=orjson.OPT_NON_STR_KEYS))
-        except Exception:  # noqa: BLE001 - stats must never take the worker down
-            ctx.app.log.exception("could not publish worker stats")
+    register_peers(ctx)

@@ -1,27 +1,88 @@
-"""How far each consumer is behind the end of its partitions."""
+"""How far each consumer group is behind the end of its partitions, honestly.
+
+Lag is ``end - committed``: messages the group has not finished (outputs acknowledged and the
+offset committed). Messages fetched or sitting in the NLP child are part of that lag; they are
+also reported on their own as ``in_flight`` (``read - committed``), so an operator sees both
+"how much is left" and "how much is being worked on now".
+
+The end of a partition is the larger of two figures, because neither is right alone:
+
+* the high watermark of the last fetch response: exact when fresh, but stale for a partition
+  the consumer has paused or not fetched lately;
+* ListOffsets (``consumer.highwaters``), asked every ``REFRESH_S`` seconds. The embedded Tansu
+  broker under-reports it: it answers the last *batch*'s base offset + 1, not the last
+  offset + 1 (32 records in two batches of 25 and 7 read back as end 26, while the fetch
+  high watermark said 32; see ``tests/integration/test_dashboard_figures.py``).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import time
+from dataclasses import dataclass, field
+
 from agents.context import Context
+
+REFRESH_S = 5.0  # ListOffsets round trip per refresh: cheap, but not on every 2 s snapshot
+
+
+@dataclass
+class LagTracker:
+    ctx: Context
+    ends: dict = field(default_factory=dict)  # tp -> end offset from ListOffsets
+    commits: dict = field(default_factory=dict)  # tp -> (committed offset, when it last moved)
+    refreshed_at: float = 0.0
+    last_commit_at: float | None = None  # when any committed offset of this worker last moved
+
+    def _tracked(self) -> list:
+        settings = self.ctx.settings
+        topics = {settings.topic_raw, settings.topic_normalised, f"{settings.app_id}.trend-counts"}
+        try:
+            assignment = self.ctx.app.consumer.assignment()
+        except Exception:  # noqa: BLE001 - consumer not started yet
+            return []
+        return sorted((tp for tp in assignment if tp.topic in topics), key=lambda tp: (tp.topic, tp.partition))
+
+    async def refresh(self) -> None:
+        """Ask the broker for the end offsets of this worker's assigned input partitions."""
+        tps = self._tracked()
+        if not tps:
+            return
+        with contextlib.suppress(Exception):  # a broker hiccup: keep the last figures
+            ends = await self.ctx.app.consumer.highwaters(*tps)
+            self.ends = {tp: end for tp, end in ends.items() if end is not None}
+            self.refreshed_at = time.time()
+
+    def partitions(self) -> list[dict]:
+        """One row per assigned input partition: end, committed, read, lag, in flight, commit age."""
+        consumer = self.ctx.app.consumer
+        now = time.time()
+        rows = []
+        for tp in self._tracked():
+            try:
+                fetched_end = consumer.highwater(tp)
+            except Exception:  # noqa: BLE001
+                fetched_end = None
+            end = max(filter(None, [fetched_end, self.ends.get(tp)]), default=0)
+            committed = consumer._committed_offset.get(tp)  # noqa: SLF001 - Faust keeps no public accessor
+            read = consumer._read_offset.get(tp)  # noqa: SLF001
+            done = committed or 0  # Faust keeps the next offset to read as "committed"
+            position = (read + 1) if read is not None else done
+            last = self.commits.get(tp)
+            if last is None or last[0] != committed:
+                if last is not None:
+                    self.last_commit_at = now
+                self.commits[tp] = last = (committed, now)
+            rows.append({
+                "topic": tp.topic, "partition": tp.partition, "end": end, "committed": committed,
+                "lag": max(0, end - done), "in_flight": max(0, position - done),
+                # how long the committed offset has stood still while work is waiting
+                "stuck_s": round(now - last[1], 1) if end > done else 0.0,
+            })
+        return rows
 
 
 def consumer_lag(ctx: Context) -> dict[str, int]:
-    """Messages behind the end of each assigned pipeline partition (highwater - next offset)."""
-    lag: dict[str, int] = {}
-    consumer = ctx.app.consumer
-    try:
-        assignment = consumer.assignment()
-    except Exception:  # noqa: BLE001
-        return lag
-    pipeline_topics = {ctx.settings.topic_raw, ctx.settings.topic_normalised, ctx.settings.topic_quotes}
-    for tp in assignment:
-        if tp.topic not in pipeline_topics and not tp.topic.endswith("trend-counts"):
-            continue
-        try:
-            high = consumer.highwater(tp)
-        except Exception:  # noqa: BLE001
-            continue
-        read = consumer._read_offset.get(tp)  # noqa: SLF001 - Faust keeps no public accessor
-        position = (read + 1) if read is not None else 0
-        lag[f"{tp.topic}[{tp.partition}]"] = max(0, (high or 0) - position)
-    return lag
+    """``{"topic[p]": lag}`` for this worker (kept for callers that want the flat form)."""
+    tracker = getattr(ctx, "lag_tracker", None) or LagTracker(ctx)
+    return {f"{r['topic']}[{r['partition']}]": r["lag"] for r in tracker.partitions()}

@@ -29,6 +29,7 @@ from schemas.records import EnrichedArticle
 
 WINDOW_S = 10
 SHOW_LAST_S = 15 * 60
+TOP_N = 10  # the dashboard's lists
 
 
 def partition_of(entity_id: str, partitions: int) -> int:
@@ -51,6 +52,13 @@ def trend_counts(articles: list[EnrichedArticle], partitions: int) -> dict[int, 
             label = speaker.entity_id.split(":", 1)[0]
             counts.setdefault(speaker.entity_id, [speaker.name or speaker.text, label, 0])[2] += 1
     return {p: orjson.dumps(v) for p, v in by_partition.items()}
+
+
+def _from_id(entity_id: str) -> dict:
+    """Name and label from the id alone: counts recovered from the changelog after a
+    rebalance come without the names this worker saw (``GPE:new-delhi`` -> new delhi, GPE)."""
+    label, _, slug = entity_id.partition(":")
+    return {"id": entity_id, "name": slug.replace("-", " ") or entity_id, "label": label if slug else ""}
 
 
 def add_counts(window: dict[str, int], delta: dict[str, int]) -> dict[str, int]:
@@ -84,14 +92,27 @@ def register(ctx: Context) -> None:
                 if delta:
                     table[bucket].apply(add_counts, delta)
 
-    def top(table, n: int = 10) -> list[dict]:  # noqa: ANN001
+    def active_buckets() -> set[str]:
+        """Buckets of this worker's *active* partitions. The store also holds standby copies
+        of other workers' partitions; counting those too would count an entity twice."""
+        try:
+            assignment = app.consumer.assignment()
+        except Exception:  # noqa: BLE001 - not started yet
+            return set()
+        name = counts_topic.get_topic_name()
+        return {f"p{tp.partition}" for tp in assignment if tp.topic == name}
+
+    def top(table, limit: int = TOP_N) -> list[dict]:  # noqa: ANN001
+        """This worker's top ``limit``. An id lives on one partition, so one worker, so the
+        merge of every worker's top ``limit`` holds the group's true top ``limit``."""
         cutoff = time.time() - SHOW_LAST_S
+        buckets = active_buckets()
         totals: dict[str, int] = {}
-        for (_bucket, (start, _end)), counts in list(table.table.data.items()):
-            if start >= cutoff - WINDOW_S:
-                for key, n in counts.items():
-                    totals[key] = totals.get(key, 0) + n
-        ranked = sorted(totals.items(), key=lambda kv: -kv[1])[:n]
-        return [{**names.get(k, {"id": k, "name": k}), "count": c} for k, c in ranked]
+        for (bucket, (start, _end)), counts in list(table.table.data.items()):
+            if bucket in buckets and start >= cutoff - WINDOW_S:
+                for key, count in counts.items():
+                    totals[key] = totals.get(key, 0) + count
+        ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        return [{**(names.get(k) or _from_id(k)), "count": c} for k, c in ranked]
 
     ctx.trends = lambda: {"entities": top(entity_counts), "speakers": top(speaker_counts)}  # type: ignore[attr-defined]

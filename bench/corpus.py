@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pipeline.ingest.readers import Rejected, read_paths
+from pipeline.sources import Rejected, read_all
 from schemas.records import RawArticle
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,7 +16,7 @@ DEMO = ROOT / "pipeline" / "demo" / "stories"
 
 def load(limit: int) -> tuple[str, list[RawArticle]]:
     source = BBC if BBC.exists() else DEMO
-    items = [a for a in read_paths([str(source)]) if not isinstance(a, Rejected)]
+    items = [a for a in read_all([str(source)]) if not isinstance(a, Rejected)]
     out: list[RawArticle] = []
     i = 0
     while len(out) < limit and items:

@@ -3,50 +3,55 @@
 from __future__ import annotations
 
 import time
-from collections import Counter, defaultdict
-
-import orjson
+from collections import defaultdict
 
 from agents.context import Context
-from agents.lag import consumer_lag
+from agents.web.peers import SILENT_AFTER_S
 
-STALE_AFTER_S = 15.0
+TOP_N = 10
+RECENT_ARTICLES = 20
+BAD_STATES = {"stalled", "crash-looping", "silent"}
 
 
 def worker_snapshots(ctx: Context) -> list[dict]:
-    """Fresh snapshots of all workers (this one live, others from the global stats table)."""
+    """Every known worker: this one live, the others as last published, keyed by web address
+    (stable across a supervisor restart, unlike the process id)."""
     snaps: dict[str, dict] = {}
-    table = ctx.stats_table
-    if table is not None:
-        for value in table.values():  # type: ignore[attr-defined]
-            snap = orjson.loads(value)
-            if time.time() - snap.get("at", 0) < STALE_AFTER_S:
-                snaps[snap["worker"]] = snap
-    own = ctx.metrics.snapshot()
-    own["worker"] = ctx.worker_id
-    own["assignment"] = _assignment(ctx)
-    own["trends"] = ctx.trends() if ctx.trends else {}
-    own["lag"] = consumer_lag(ctx)
-    snaps[ctx.worker_id] = own
+    peers = getattr(ctx, "peers", None)
+    if peers is not None:
+        for snap in peers.live():
+            key = snap.get("web") or snap["worker"]
+            if key not in snaps or snap.get("at", 0) > snaps[key].get("at", 0):
+                snaps[key] = snap
+    own_fn = getattr(ctx, "own_snapshot", None)
+    if own_fn is not None:
+        own = own_fn()
+        snaps[own.get("web") or own["worker"]] = own
     return list(snaps.values())
 
 
-def _assignment(ctx: Context) -> list[str]:
-    try:
-        return sorted(f"{tp.topic}[{tp.partition}]" for tp in ctx.app.consumer.assignment())
-    except Exception:  # noqa: BLE001 - consumer not started yet
-        return []
+def _worker_row(snap: dict, now: float) -> dict:
+    info = snap.get("info") or {}
+    silent = now - snap.get("at", now)
+    state, reason = info.get("state", "starting"), info.get("reason", "")
+    if silent > SILENT_AFTER_S:
+        state, reason = "silent", f"no stats for {silent:.0f}s: stopped, wedged or being restarted"
+    parts = snap.get("partitions", [])
+    return {
+        "worker": snap["worker"], "web": snap.get("web"), "state": state, "reason": reason,
+        "bad": state in BAD_STATES, "silent_s": round(silent, 1), "at": snap.get("at"),
+        "started_at": snap.get("started_at"), "assignment": snap.get("assignment", []),
+        "inputs": sorted(f"{p['topic']}[{p['partition']}]" for p in parts),
+        "restarts": info.get("restarts", 0), "last_commit_age_s": info.get("last_commit_age_s"),
+        "nlp": info.get("nlp", {}), "process": info.get("process", {}), "version": info.get("version"),
+        "lag": sum(p["lag"] for p in parts), "in_flight": sum(p["in_flight"] for p in parts),
+    }
 
 
-def pipeline_view(ctx: Context) -> dict:
-    snaps = worker_snapshots(ctx)
+def _merge_agents(snaps: list[dict]) -> dict[str, dict]:
     agents: dict[str, dict] = defaultdict(lambda: {"events_in": 0, "events_out": 0, "errors": 0,
                                                    "rate_1m": 0.0, "last_event_at": None,
                                                    "latency_p50": None, "latency_p99": None})
-    series: dict[str, Counter[int]] = defaultdict(Counter)
-    dead: Counter[str] = Counter()
-    recent_dead: list[dict] = []
-    recent_articles: list[dict] = []
     for snap in snaps:
         for name, a in snap.get("agents", {}).items():
             agg = agents[name]
@@ -57,37 +62,65 @@ def pipeline_view(ctx: Context) -> dict:
             for k in ("latency_p50", "latency_p99"):  # worst worker: what an operator needs to see
                 if a.get(k) is not None:
                     agg[k] = max(agg[k] or 0.0, a[k])
-            for t, n in a.get("series", []):
-                series[name][t] += n
-        dead.update(snap.get("dead_letters", {}))
-        recent_dead.extend(snap.get("recent_dead", []))
-        recent_articles.extend(snap.get("recent_articles", []))
-    lag: dict[str, int] = {}
-    trend_totals: dict[str, dict[str, dict]] = {"entities": {}, "speakers": {}}
+    return dict(agents)
+
+
+def _merge_lag(snaps: list[dict]) -> dict:
+    """Per topic totals, and the partition rows (each partition counted once: by the worker
+    holding it that published last)."""
+    rows: dict[tuple, dict] = {}
+    for snap in sorted(snaps, key=lambda s: s.get("at", 0)):
+        for p in snap.get("partitions", []):
+            rows[(p["topic"], p["partition"])] = {**p, "worker": snap["worker"]}
+    topics: dict[str, dict] = {}
+    for (topic, _), row in sorted(rows.items()):
+        t = topics.setdefault(topic, {"lag": 0, "in_flight": 0, "end": 0, "partitions": 0})
+        t["lag"] += row["lag"]
+        t["in_flight"] += row["in_flight"]
+        t["end"] += row["end"]
+        t["partitions"] += 1
+    return {"topics": topics, "partitions": [rows[k] for k in sorted(rows)]}
+
+
+def _merge_trends(snaps: list[dict]) -> dict[str, list[dict]]:
+    """Each id is counted on exactly one worker (see agents.trends), so the merge of every
+    worker's top list, re-ranked, is the group's top list."""
+    totals: dict[str, dict[str, dict]] = {"entities": {}, "speakers": {}}
     for snap in snaps:
-        lag.update(snap.get("lag", {}))
         for kind, items in (snap.get("trends") or {}).items():
             for item in items:
-                slot = trend_totals.setdefault(kind, {}).setdefault(item["id"], {**item, "count": 0})
+                slot = totals.setdefault(kind, {}).setdefault(item["id"], {**item, "count": 0})
                 slot["count"] += item["count"]
-    recent_dead.sort(key=lambda d: d.get("failed_at", ""), reverse=True)
-    recent_articles.sort(key=lambda a: a.get("at", 0), reverse=True)
+    return {kind: sorted(items.values(), key=lambda x: (-x["count"], x["id"]))[:TOP_N]
+            for kind, items in totals.items()}
+
+
+def pipeline_view(ctx: Context) -> dict:
+    now = time.time()
+    snaps = worker_snapshots(ctx)
+    live = [s for s in snaps if now - s.get("at", now) <= SILENT_AFTER_S]
+    recent_articles = sorted((a for s in live for a in s.get("recent_articles", [])),
+                             key=lambda a: a.get("at", 0), reverse=True)[:RECENT_ARTICLES]
+    trends = _merge_trends(live)
+    dead = getattr(ctx, "dead_index", None)
     return {
-        "workers": [{"worker": s["worker"], "assignment": s.get("assignment", []), "at": s.get("at")} for s in snaps],
-        "agents": dict(agents),
-        "series": {name: sorted(c.items()) for name, c in series.items()},
-        "dead_letters": {"by_reason": dict(dead), "recent": recent_dead[:20]},
-        "recent_articles": recent_articles[:20],
-        "lag": dict(sorted(lag.items())),
-        "trending_entities": sorted(trend_totals["entities"].values(), key=lambda x: -x["count"])[:10],
-        "quoted_speakers": sorted(trend_totals["speakers"].values(), key=lambda x: -x["count"])[:10],
-        "at": time.time(),
+        "at": now,
+        "workers": sorted((_worker_row(s, now) for s in snaps), key=lambda w: w.get("web") or w["worker"]),
+        "agents": _merge_agents(live),
+        "lag": _merge_lag(live),
+        "dead_letters": dead.summary() if dead is not None else {"total": 0, "by_reason": {}, "by_stage": {}},
+        "recent_articles": recent_articles,
+        "trending_entities": trends.get("entities", []),
+        "quoted_speakers": trends.get("speakers", []),
     }
 
 
 def readiness(ctx: Context) -> dict:
     app = ctx.app
-    assignment = _assignment(ctx)
+    try:
+        assignment = sorted(f"{tp.topic}[{tp.partition}]" for tp in app.consumer.assignment())
+    except Exception:  # noqa: BLE001 - consumer not started yet
+        assignment = []
     # An agent whose actors crashed (or stopped) no longer processes: not ready.
     agents_running = bool(app.agents) and all(
         any(not actor.should_stop and not actor.crashed for actor in agent._actors) for agent in app.agents.values()
@@ -120,10 +153,13 @@ def prometheus(ctx: Context) -> str:
     lines += ["# HELP newswire_dead_letters_total Dead letters by reason.", "# TYPE newswire_dead_letters_total counter"]
     for reason, n in view["dead_letters"]["by_reason"].items():
         lines.append(f'newswire_dead_letters_total{{reason="{reason}"}} {n}')
-    lines += ["# HELP newswire_consumer_lag Messages behind the end of a partition.", "# TYPE newswire_consumer_lag gauge"]
-    for tp, n in view["lag"].items():
-        topic, _, part = tp.rstrip("]").partition("[")
-        lines.append(f'newswire_consumer_lag{{topic="{topic}",partition="{part}"}} {n}')
+    lines += ["# HELP newswire_consumer_lag Messages after the group's committed offset.",
+              "# TYPE newswire_consumer_lag gauge"]
+    for row in view["lag"]["partitions"]:
+        lines.append(f'newswire_consumer_lag{{topic="{row["topic"]}",partition="{row["partition"]}"}} {row["lag"]}')
+    lines += ["# HELP newswire_in_flight Messages fetched but not yet committed.", "# TYPE newswire_in_flight gauge"]
+    for row in view["lag"]["partitions"]:
+        lines.append(f'newswire_in_flight{{topic="{row["topic"]}",partition="{row["partition"]}"}} {row["in_flight"]}')
     lines += ["# HELP newswire_workers Workers that published stats recently.", "# TYPE newswire_workers gauge",
-              f"newswire_workers {len(view['workers'])}"]
+              f"newswire_workers {sum(1 for w in view['workers'] if w['state'] != 'silent')}"]
     return "\n".join(lines) + "\n"

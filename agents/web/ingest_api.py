@@ -12,9 +12,10 @@ import hmac
 from dataclasses import dataclass
 
 import orjson
-from pydantic import ValidationError
 
 from pipeline.ingest.producer import prepare
+from pipeline.sources.base import Rejected
+from pipeline.sources.http import HttpSource
 from schemas.records import RawArticle
 
 MAX_BATCH = 1000
@@ -39,41 +40,18 @@ def check_token(header: str | None, token: str | None) -> None:
         raise IngestRejected(401, "wrong bearer token")
 
 
-def _field_path(prefix: str, loc: tuple) -> str:
-    return prefix + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
-
-
 def parse_articles(body: bytes) -> list[RawArticle]:
-    """One article object, a list of them, or ``{"articles": [...]}``; ids assigned."""
-    if not body.strip():
-        raise IngestRejected(400, "empty request body: send a JSON article or a list of articles")
-    try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise IngestRejected(400, f"body is not valid JSON: {exc}") from None
-    batch = isinstance(data, list) or (isinstance(data, dict) and "articles" in data)
-    items = data["articles"] if isinstance(data, dict) and "articles" in data else data
-    items = items if isinstance(items, list) else [items]
-    prefix = "articles" if batch else ""
-    if not items:
-        raise IngestRejected(400, "no articles in the request", "articles")
-    if len(items) > MAX_BATCH:
-        raise IngestRejected(413, f"{len(items)} articles in one request; the limit is {MAX_BATCH}", "articles")
+    """One article object, a list of them, or ``{"articles": [...]}``, read by the HTTP source
+    (``pipeline.sources.http``); all or nothing: the first rejection answers the request."""
+    source = HttpSource(body)
+    if (source.units() or 0) > MAX_BATCH:
+        raise IngestRejected(413, f"{source.units()} articles in one request; the limit is {MAX_BATCH}", "articles")
     articles = []
-    for n, item in enumerate(items):
-        where = f"{prefix}[{n}]" if batch else ""
-        if not isinstance(item, dict):
-            raise IngestRejected(400, f"expected a JSON object, got {type(item).__name__}", where or "body")
-        try:
-            raw = RawArticle.model_validate(item)
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            name = _field_path(where, err["loc"]).lstrip(".")
-            raise IngestRejected(400, f"{name}: {err['msg']}", name) from None
-        if not (raw.body or "").strip() and not (raw.html or "").strip():
-            name = _field_path(where, ("body",)).lstrip(".")
-            raise IngestRejected(400, f"{name}: an article needs a non-empty body or html", name)
-        articles.append(prepare(raw.model_copy(update={"source": raw.source if "source" in item else "http"})))
+    for item in source.read():
+        if isinstance(item, Rejected):
+            message = f"{item.field}: {item.problem}" if item.field and item.problem else item.reason
+            raise IngestRejected(400, message, item.field)
+        articles.append(prepare(item))
     return articles
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import pipeline
@@ -15,18 +14,26 @@ def err(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def wait_ready(host: str, port: int, timeout: float = 120.0) -> bool:
+def is_ready(host: str, port: int) -> bool:
+    """One look at a worker's ``/readyz``: the readiness poll every command shares."""
     import urllib.request
 
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://{host}:{port}/readyz", timeout=2) as r:  # noqa: S310
-                if r.status == 200:
-                    return True
-        except Exception:  # noqa: BLE001
-            pass
-        time.sleep(1.0)
-    return False
+    try:
+        with urllib.request.urlopen(f"http://{host}:{port}/readyz", timeout=2) as r:  # noqa: S310 - our own worker
+            return bool(r.status == 200)
+    except Exception:  # noqa: BLE001 - not up yet, or not ready
+        return False
 
 
+def broker_hint() -> str:
+    """How to get a broker, for the one line a client prints when none answers."""
+    return ("Start one with 'newswire run' (broker and workers) or 'newswire broker' (broker only), "
+            "or point NEWSWIRE_BROKER at yours.")
+
+
+def quiet_kafka_logs() -> None:
+    """aiokafka logs every failed connection attempt at ERROR; a command line says what went
+    wrong in its own one line instead (failures that matter raise and are reported)."""
+    import logging
+
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)

@@ -1,85 +1,72 @@
-"""`newswire ingest`: send articles to news.raw."""
+"""`newswire ingest`: send articles to news.raw from any source the registry knows."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 import time
 
-import orjson
-
+from newswire.cli.common import broker_hint, quiet_kafka_logs
 from newswire.cli.common import err as _err
 from pipeline.settings import get_settings
 
+EXIT_REJECTED = 1  # something was not sent: scripts must notice
+EXIT_USAGE = 2  # the command could not run at all (bad arguments, no broker)
+
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from pipeline.ingest.feeds import follow, is_feed
-    from pipeline.ingest.producer import send_all
-    from pipeline.ingest.progress import IngestProgress, print_summary
-    from pipeline.ingest.readers import expand_paths, read_file
+    from aiokafka.errors import KafkaError
 
+    from pipeline.errors import BrokerUnavailable
+    from pipeline.ingest.loop import ingest
+    from pipeline.ingest.progress import IngestProgress, print_summary
+    from pipeline.sources import SourceOptions, source_for
+
+    quiet_kafka_logs()
     s = get_settings()
-    if not args.paths and not args.stdin:
+    given = list(args.paths) + (["-"] if args.stdin and "-" not in args.paths else [])
+    if not given:
         _err("newswire ingest: give files, directories, globs, feed URLs, or --stdin for JSONL on standard input")
-        return 2
-    feeds = [p for p in args.paths if is_feed(p)]
-    if args.follow and not feeds:
-        _err("newswire ingest: --follow needs an RSS/Atom feed (a URL or a .rss/.atom/.xml file)")
-        return 2
+        return EXIT_USAGE
+    options = SourceOptions(data_dir=s.data_dir, names_are_ids=args.ids == "name")
+    sources = [source_for(g, options) for g in given]
+    if args.follow and not any(src.followable for src in sources):
+        _err("newswire ingest: --follow needs a source that can be polled: an RSS/Atom feed "
+             "(a URL or a .rss/.atom/.xml file)")
+        return EXIT_USAGE
     started = time.monotonic()
-    if feeds:
+    units = [src.units() for src in sources]
+    total = None if any(u is None for u in units) else sum(u or 0 for u in units)
+    report = (lambda _m: None) if args.quiet else _err
+    with IngestProgress(total, quiet=args.quiet) as progress:
+        for src in sources:
+            src.unit_done = progress.file_done
         try:
-            summary = asyncio.run(follow(feeds, s, args.interval if args.follow else None,
-                                         report=(lambda _m: None) if args.quiet else _err))
+            summary = asyncio.run(ingest(sources, s, args.interval if args.follow else None,
+                                         report=report, on_progress=progress.update))
         except KeyboardInterrupt:
             return 0
-        print_summary(summary, s.topic_raw, time.monotonic() - started)
-        files = [p for p in args.paths if not is_feed(p)]
-        if not files:
-            return 0 if summary.sent or summary.skipped or not summary.rejected else 1
-        args.paths = files
-
-    from pipeline.ingest.readers import Rejected
-
-    paths = [] if args.stdin else list(expand_paths(args.paths))
-    with IngestProgress(None if args.stdin else len(paths), quiet=args.quiet) as progress:
-        def items():  # noqa: ANN202
-            if args.stdin:
-                yield from _stdin_items()
-                return
-            for path in paths:
-                if not path.exists():
-                    yield Rejected(str(path), "no such file")
-                else:
-                    yield from read_file(path)
-                progress.file_done()
-
-        summary = asyncio.run(send_all(items(), s, progress.update))
+        except BrokerUnavailable as exc:
+            _err(f"newswire ingest: {exc}. {broker_hint()}")
+            return EXIT_USAGE
+        except KafkaError as exc:
+            _err(f"newswire ingest: the broker at {s.bootstrap_servers} failed: {exc}. {broker_hint()}")
+            return EXIT_USAGE
     print_summary(summary, s.topic_raw, time.monotonic() - started)
-    return 0 if summary.sent or not summary.rejected else 1
-
-
-def _stdin_items():  # noqa: ANN202
-    from pydantic import ValidationError
-
-    from pipeline.ingest.readers import Rejected
-    from schemas.records import RawArticle
-
-    for n, line in enumerate(sys.stdin.buffer, 1):
-        if line.strip():
-            try:
-                yield RawArticle.model_validate(orjson.loads(line))
-            except (orjson.JSONDecodeError, ValidationError) as exc:
-                yield Rejected(f"stdin:{n}", str(exc).splitlines()[0])
+    return EXIT_REJECTED if summary.rejected else 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    i = sub.add_parser("ingest", help="send files, directories, globs, JSONL, stdin or RSS/Atom feeds to news.raw")
+    i = sub.add_parser("ingest", help="send files, directories, globs, JSONL, stdin or RSS/Atom feeds to news.raw",
+                       description="Send articles to news.raw. Exit status: 0 all sent, 1 something was "
+                                   "rejected (each is listed with its reason), 2 could not run (no broker).")
     i.add_argument("paths", nargs="*", help="files (txt, json, jsonl, html), directories (recursive), globs, "
-                   "feed URLs or .rss/.atom/.xml files")
+                   "feed URLs or .rss/.atom/.xml files, - for standard input")
     i.add_argument("--follow", action="store_true", help="keep polling the feeds; what was sent is remembered")
     i.add_argument("--interval", type=float, default=60.0, help="seconds between polls with --follow")
     i.add_argument("--stdin", action="store_true", help="read JSONL RawArticles from standard input")
+    i.add_argument("--ids", choices=["content", "name"], default="content",
+                   help="content: an article without its own id gets a hash of its origin and text (default); "
+                        "name: a file's name (path relative to what was given, without suffix) is its id")
     i.add_argument("--quiet", action="store_true")
     i.set_defaults(fn=cmd_ingest)

@@ -8,15 +8,22 @@ import sys
 
 import orjson
 
+from newswire.cli.common import broker_hint, quiet_kafka_logs
 from newswire.cli.common import err as _err
 from pipeline.settings import get_settings
 
+EXIT_USAGE = 2  # could not run: bad arguments, no broker, no such topic
+
 
 def cmd_subscribe(args: argparse.Namespace) -> int:
-    from pipeline.client import subscribe_raw
+    from aiokafka.errors import KafkaError
+
+    from pipeline.client import UnknownTopic, subscribe_raw
+    from pipeline.errors import BrokerUnavailable
     from pipeline.filters import Filters, parse_since
     from pipeline.subscribe_view import render
 
+    quiet_kafka_logs()
     s = get_settings()
     topic = {"enriched": s.topic_enriched, "quotes": s.topic_quotes, "deadletter": s.topic_deadletter,
              "raw": s.topic_raw, "normalised": s.topic_normalised}.get(args.topic, args.topic)
@@ -24,14 +31,15 @@ def cmd_subscribe(args: argparse.Namespace) -> int:
         since = parse_since(args.since) if args.since else None
     except ValueError as exc:
         _err(f"newswire subscribe: {exc}")
-        return 2
+        return EXIT_USAGE
     filters = Filters(entity=args.entity, speaker=args.speaker, label=args.label, source=args.source, since=since)
 
     async def main() -> None:
         count = 0
         async for value in subscribe_raw(s, topic, filters, group=args.group, done_on_yield=True,
                                          from_beginning=args.from_beginning or since is not None,
-                                         idle_timeout=args.timeout):
+                                         idle_timeout=args.timeout, keep_duplicates=args.keep_duplicates,
+                                         report=lambda line: _err(f"newswire subscribe: {line}")):
             if args.format == "text":
                 render(orjson.loads(value))
             else:
@@ -45,11 +53,23 @@ def cmd_subscribe(args: argparse.Namespace) -> int:
         asyncio.run(main())
     except KeyboardInterrupt:
         pass
+    except BrokerUnavailable as exc:
+        _err(f"newswire subscribe: {exc}. {broker_hint()}")
+        return EXIT_USAGE
+    except UnknownTopic as exc:
+        _err(f"newswire subscribe: {exc}")
+        return EXIT_USAGE
+    except KafkaError as exc:
+        _err(f"newswire subscribe: the broker at {s.bootstrap_servers} failed: {exc}. {broker_hint()}")
+        return EXIT_USAGE
     return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    sb = sub.add_parser("subscribe", help="print a topic as JSONL or a readable view, with filters")
+    sb = sub.add_parser("subscribe", help="print a topic as JSONL or a readable view, with filters",
+                        description="Print a topic's records. Each record is printed once: a copy with an id "
+                                    "already printed (at-least-once redelivery) is skipped unless "
+                                    "--keep-duplicates. Exit status 2: no broker, or no such topic.")
     sb.add_argument("--topic", default="enriched", help="enriched, quotes, deadletter, or a topic name")
     sb.add_argument("--group", help="durable consumer group: resume where it left off")
     sb.add_argument("--from-beginning", action="store_true")
@@ -61,4 +81,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     sb.add_argument("--source", help="records whose source contains this")
     sb.add_argument("--since", help="records published to the topic since: ISO date/time or 30m, 6h, 2d")
     sb.add_argument("--format", choices=["jsonl", "text"], default="jsonl", help="JSON lines, or a readable view")
+    sb.add_argument("--keep-duplicates", action="store_true",
+                    help="print every copy of a record, also ones whose id was already printed")
     sb.set_defaults(fn=cmd_subscribe)

@@ -1,1 +1,1 @@
-"""Getting articles in: file readers and the Kafka producer used by ``newswire ingest``."""
+"""Sending what sources read to ``news.raw``: the producer, the one ingest/follow loop, progress."""

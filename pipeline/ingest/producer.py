@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from types import TracebackType
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaConnectionError
 
-from pipeline.ingest.readers import Rejected
+from pipeline.errors import BrokerUnavailable
+from pipeline.identity import with_id
 from pipeline.messages import encode
 from pipeline.settings import Settings
+from pipeline.sources.base import Item, Rejected
 from schemas.records import RawArticle
+
+# Room for the record's JSON envelope around an article at the size limit (field names,
+# headline, metadata): the producer must accept what the input limit lets through.
+ENVELOPE_BYTES = 65_536
 
 
 @dataclass
@@ -27,41 +34,50 @@ class IngestSummary:
         return Counter(r.reason for r in self.rejected)
 
 
-def stable_id(raw: RawArticle) -> str:
-    """The producer's id, else a hash of the URL, else of the content: re-sends keep their id."""
-    if raw.id:
-        return raw.id
-    basis = raw.url or (raw.title or "") + "\n" + (raw.body or raw.html or "")
-    return hashlib.sha1(basis.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-
-
 def prepare(raw: RawArticle) -> RawArticle:
-    return raw.model_copy(update={"id": stable_id(raw), "received_at": raw.received_at or datetime.now(UTC)})
+    """The article as it goes on the topic: its id (``pipeline.identity``) and arrival time."""
+    return with_id(raw).model_copy(update={"received_at": raw.received_at or datetime.now(UTC)})
 
 
-async def send_all(
-    items: Iterable[RawArticle | Rejected], settings: Settings, on_progress=None  # noqa: ANN001
-) -> IngestSummary:
-    summary = IngestSummary()
-    producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap_servers, acks="all",
-                                enable_idempotence=False, linger_ms=5, max_request_size=settings.max_article_bytes + 65536,
-                                **settings.kafka_client_options())
-    await producer.start()
-    try:
+class KafkaSink:
+    """One producer for a whole ingest (every pass of a follower), stopped on the way out."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.producer = AIOKafkaProducer(
+            bootstrap_servers=settings.bootstrap_servers, acks="all", enable_idempotence=False, linger_ms=5,
+            max_request_size=settings.max_article_bytes + ENVELOPE_BYTES, **settings.kafka_client_options())
+
+    async def __aenter__(self) -> KafkaSink:
+        try:
+            await self.producer.start()
+        except KafkaConnectionError:
+            await self.producer.stop()  # else aiokafka warns "Unclosed AIOKafkaProducer" at exit
+            raise BrokerUnavailable(self.settings.bootstrap_servers) from None
+        return self
+
+    async def __aexit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        await self.producer.stop()
+
+    async def send(self, items: Iterable[Item], summary: IngestSummary,
+                   on_progress: Callable[[IngestSummary], None] | None = None) -> list[str]:
+        """Send every article, count rejections in ``summary``; the ids the broker acknowledged."""
         pending = []
         for item in items:
             if isinstance(item, Rejected):
                 summary.rejected.append(item)
             else:
                 raw = prepare(item)
-                pending.append(await producer.send(settings.topic_raw, key=raw.id.encode(), value=encode(raw)))
-                summary.sent += 1
-                summary.ids.append(raw.id)
+                future = await self.producer.send(self.settings.topic_raw, key=(raw.id or "").encode(),
+                                                  value=encode(raw))
+                pending.append((raw.id or "", future))
+                summary.sent += 1  # handed to the producer; the pass fails as a whole if a send does
             if on_progress:
                 on_progress(summary)
-        for fut in pending:
-            await fut
-        await producer.flush()
-    finally:
-        await producer.stop()
-    return summary
+        acked = []
+        for aid, future in pending:
+            await future
+            acked.append(aid)
+        summary.ids.extend(acked)
+        return acked

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import time
 from datetime import UTC, date, datetime
 
 from pipeline import __version__
 from pipeline.errors import EmptyArticle, TooLarge
+from pipeline.identity import article_id
 from pipeline.normalise import dates as dates_mod
 from pipeline.normalise.byline import find_byline
 from pipeline.normalise.dateline import parse_dateline
@@ -23,27 +23,8 @@ PARAGRAPH_SEP = "\n\n"
 _ALNUM = re.compile(r"[^0-9a-z]+")
 
 
-def article_id(raw: RawArticle, text: str) -> str:
-    """Stable id: the producer's, else a hash of the URL, else of the content."""
-    if raw.id:
-        return raw.id
-    basis = raw.url or text
-    return hashlib.sha1(basis.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-
-
 def _fold(s: str) -> str:
     return _ALNUM.sub(" ", s.lower()).strip()
-
-
-def _as_date(value: datetime | str | None) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 def normalise(raw: RawArticle, max_chars: int = 2_000_000, now: datetime | None = None) -> NormalisedArticle:
@@ -92,8 +73,10 @@ def normalise(raw: RawArticle, max_chars: int = 2_000_000, now: datetime | None 
 
     # Reference date for a dateline without a year: the publication date if the producer or a
     # header gave one, else when the story was received, else the years the story mentions.
-    published = _as_date(raw.published_at) or _as_date(header_date)
-    received = _as_date(raw.received_at)
+    given = dates_mod.published(raw.published_at, header_date)
+    published = given.day if given else None
+    received_given = dates_mod.given_time(raw.received_at)
+    received = received_given.day if received_given else None
     year = dates_mod.infer_year(text) if published is None and received is None else None
     reference = published or received or (date(year, 12, 31) if year else now.date())
 
@@ -104,10 +87,8 @@ def normalise(raw: RawArticle, max_chars: int = 2_000_000, now: datetime | None 
             location=dl.location, agencies=dl.agencies, date=dl.date,
             start=dl.start, end=dl.end, text=text[dl.start: dl.end],
         )
-    story_date = published or _as_date(dl.date if dl else None)
-    published_at = raw.published_at.isoformat() if raw.published_at else (
-        header_date or (story_date.isoformat() if story_date else None)
-    )
+    story = given or dates_mod.published(None, dl.date if dl else None)
+    story_date = story.day if story else None
 
     byline = _find_byline(text, paragraphs, body_offset)
     found_dates = dates_mod.find_dates(text, story_date, skip=(dl.start, dl.end) if dl else None)
@@ -118,7 +99,7 @@ def normalise(raw: RawArticle, max_chars: int = 2_000_000, now: datetime | None 
 
     body_only = text[body_start:]
     words = body_words(body_only)
-    aid = article_id(raw, text)
+    aid = article_id(raw)  # the one identity rule, as every source applies it
     return NormalisedArticle(
         id=aid,
         source=raw.source,
@@ -126,8 +107,9 @@ def normalise(raw: RawArticle, max_chars: int = 2_000_000, now: datetime | None 
         language=detect_language(body_only or text),
         title=title,
         title_span=title_span,
-        published_at=published_at,
-        received_at=(raw.received_at or now).isoformat(),
+        published_at=story.at if story else None,
+        published_at_precision=story.precision if story else None,
+        received_at=dates_mod.received(raw.received_at, now),
         text=text,
         dateline=dateline,
         byline=byline,

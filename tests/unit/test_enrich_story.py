@@ -7,15 +7,15 @@ import orjson
 import pytest
 
 from pipeline.enrich import enrich_batch
-from pipeline.ingest.readers import read_file
 from pipeline.messages import encode
 from pipeline.normalise import normalise
+from pipeline.sources.files import FileSource
 from schemas.generate import schema_for
 from tests.conftest import FIXTURES, SEED, wire_stories
 
 
 def enriched(path: Path, nlp):
-    (raw,) = list(read_file(path))
+    (raw,) = list(FileSource(str(path)).read())
     return enrich_batch([normalise(raw)], nlp)[0]
 
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pipeline.ingest.feeds import FeedState, is_feed, poll
+from pipeline.sources.feeds import FeedState, is_feed, poll
 
 FEED = str(Path(__file__).parents[1] / "fixtures" / "feed" / "wire.rss")
 
@@ -19,7 +19,7 @@ def test_entries_become_articles_with_stable_ids(tmp_path):
     strike = first.new[0]
     assert strike.title == "Valmora dockworkers end strike" and strike.source == "feed:Valmora Wire"
     assert strike.content_type == "text/html" and "Marta Ibsen" in strike.html
-    assert strike.published_at.isoformat() == "2024-03-06T09:30:00+00:00"
+    assert strike.model_dump(mode="json")["published_at"] == "2024-03-06T09:30:00+00:00"
     assert strike.metadata["guid"] == "https://wire.example/2024/port-strike"
 
 
