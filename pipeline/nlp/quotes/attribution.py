@@ -1,0 +1,126 @@
+"""Pass 5, attribution: who said each quote.
+
+The subject of its cue (or the inverted ``..., said Saleh``), else a dash credit or transcript
+label, else the subject before an introducing colon, else the speaker of the quote just
+before. Mentions resolve to entities through :class:`pipeline.nlp.speakers.SpeakerResolver`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Token
+
+from pipeline.nlp.cues import CHARACTERISING_FORMS, SPEECH_FORMS
+from pipeline.nlp.quotes.cues import inside, token_at
+from pipeline.nlp.quotes.marks import Quotation
+from pipeline.nlp.speakers import SpeakerResolver
+from schemas.records import Speaker
+
+_NOT_SPEAKERS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY"}  # "63 percent said" speaks
+# "...”― Pamela Padilla" and "PENCE: Well, ..." name the speaker without a verb
+_DASH_CREDIT = re.compile(
+    r"^[\"\u201d\u00bb.,]*\s*[\u2015\u2014\u2013-]{1,2}\s*([A-Z][\w.'\u2019-]*(?:\s[A-Z][\w.'\u2019-]*){0,3})"
+)
+_TRANSCRIPT = re.compile(r"^([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)?):\s")
+# how far past the closing mark a dash credit may reach: the dash, a space and a name of up
+# to four words
+CREDIT_WINDOW = 80
+# how far into a quotation a transcript label may reach: two capitalised words and a colon
+TRANSCRIPT_WINDOW = 40
+
+
+def subject_of(verb: Token, quoted: list[tuple[int, int]] | None = None) -> Token | None:
+    """The speaker token of a reporting verb: its subject, or the subject it shares.
+
+    Nothing inside ``quoted`` (the story's quotation marks) can be the speaker: in
+    ``"My apologies," Quick said`` the parser may make "apologies" the subject."""
+    quoted = quoted or []
+    for child in verb.children:
+        if quoted and inside(child.idx, quoted):
+            continue
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            if verb.dep_ == "relcl" and child.tag_ in ("WDT", "WP"):
+                # "McConnell, who said ...": the relative pronoun is the mention, the noun it
+                # hangs on the speaker. "a letter that says ...": not a person; "Saleh, who
+                # declared himself president": no reported clause, so no quote either.
+                return child if child.lower_ == "who" else None
+            if child.ent_type_ in _NOT_SPEAKERS or child.is_space:
+                continue  # "12:15 p.m. / Donald Trump says": a parse with two subjects
+            if child.lower_ in ("it", "there") or child.tag_ in ("WP", "WDT"):
+                return None
+            return child
+    if verb.dep_ == "relcl":
+        return None
+    return _subject_elsewhere(verb, quoted)
+
+
+def _subject_elsewhere(verb: Token, quoted: list[tuple[int, int]]) -> Token | None:
+    """A verb without a subject of its own: 'according to X', 'said X', or a shared subject."""
+    if verb.lower_ in ("according",):
+        for child in verb.children:
+            if child.lower_ == "to":
+                for grand in child.children:
+                    if grand.dep_ == "pobj":
+                        return grand
+    if SPEECH_FORMS.get(verb.lower_) != "tell" and verb.lower_ not in CHARACTERISING_FORMS:
+        # inverted: "..., said Saleh." (the object of "telling reporters" or "calling
+        # himself the king of debt" is the listener or the one described, never the speaker)
+        for child in verb.rights:
+            if child.dep_ in ("dobj", "attr", "oprd", "dep", "appos") and child.pos_ in ("PROPN", "NOUN") \
+                    and child.ent_type_ not in _NOT_SPEAKERS and not (quoted and inside(child.idx, quoted)):
+                return child
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+        return subject_of(verb.head, quoted)
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
+        # "responded by saying ...", "after saying ..., she was": the clause's subject
+        return subject_of(verb.head.head, quoted)
+    return None
+
+
+def credited(text: str, q: Quotation, resolver: SpeakerResolver) -> Speaker | None:
+    """A speaker named by a dash credit after the quote, or a transcript label inside it."""
+    m = _DASH_CREDIT.match(text[q.end:q.end + CREDIT_WINDOW])
+    if m:
+        start = q.end + m.start(1)
+        return resolver.named(start, start + len(m.group(1)))
+    m = _TRANSCRIPT.match(text[q.start:q.start + TRANSCRIPT_WINDOW])
+    if m:
+        return resolver.named(q.start, q.start + len(m.group(1)))
+    return None
+
+
+def introduced(doc: Doc, text: str, q: Quotation, resolver: SpeakerResolver,
+               marked: list[tuple[int, int]]) -> Speaker | None:
+    """A quotation introduced by a colon speaks for the subject of the sentence that ends in it:
+    'Trump issued the following statement: "..."', 'She went on: "..."'."""
+    before = text[:q.start].rstrip(" \t\n\"\u201c\u201d\u00ab")
+    if not before.endswith(":"):
+        return None
+    colon = token_at(doc, len(before) - 1)
+    if colon is None:
+        return None
+    # the parser often joins the quotation to that sentence: look left of the colon only
+    for tok in reversed(doc[colon.sent.start:colon.i]):
+        if tok.pos_ in ("VERB", "AUX") and any(c.dep_ == "nsubj" for c in tok.children):
+            subj = subject_of(tok, marked)
+            if subj is None or subj.pos_ not in ("PROPN", "NOUN", "PRON"):
+                return None
+            return resolver.resolve(subj, q.start)
+    return None
+
+
+def speaker_of(doc: Doc, text: str, q: Quotation, resolver: SpeakerResolver,
+               marked: list[tuple[int, int]]) -> Speaker | None:
+    """The speaker of one quote, remembered for the quotes after it."""
+    speaker = None
+    if q.cue is not None:
+        subj = subject_of(q.cue, marked)
+        if subj is not None:
+            speaker = resolver.resolve(subj, q.start)
+    if speaker is None and q.kind == "direct":
+        speaker = (credited(text, q, resolver) or introduced(doc, text, q, resolver, marked)
+                   or resolver.continuing(q.start))
+    if speaker is not None:
+        resolver.remember(speaker)
+    return speaker

@@ -1,0 +1,116 @@
+"""Pass 2, cues: the reporting verb of each quotation, found in the parse around it.
+
+Word lists (what counts as a reporting or characterising verb) live in
+:mod:`pipeline.nlp.cues`; this module decides which occurrence reports a given quotation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.nlp.cues import CHARACTERISING_FORMS, PRONOUNS_GROUP, PRONOUNS_PERSON, ROLE_NOUNS, SPEECH_FORMS
+from pipeline.nlp.quotes.marks import Quotation
+
+_PERSON_WORDS = PRONOUNS_PERSON | PRONOUNS_GROUP - {"it"} | ROLE_NOUNS  # subjects that stand for people
+# '"... pardon?" he asks.': how far past a question's closing mark its cue may start (a space
+# or two and the mark itself; the cue sits on the same line)
+QUESTION_CUE_WINDOW = 10
+# 'She thanked them for staying "day after day"': how many heads up from a quoted phrase the
+# person's verb may be (PolNeAR train: verbs further up are not the quoted person's act)
+SPEAKERS_VERB_MAX_CLIMB = 4
+
+
+def token_at(doc: Doc, char: int) -> Token | None:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+def sent_of(doc: Doc, char: int) -> Span | None:
+    tok = token_at(doc, char)
+    return tok.sent if tok is not None else None
+
+
+def inside(i: int, segments: list[tuple[int, int]]) -> bool:
+    """True when character ``i`` is within a segment or on one of its quotation marks."""
+    return any(s - 1 <= i < e + 1 for s, e in segments)
+
+
+def is_cue(tok: Token) -> bool:
+    return tok.lower_ in SPEECH_FORMS and tok.pos_ in ("VERB", "AUX") and tok.dep_ != "amod"
+
+
+def is_according(tok: Token) -> bool:
+    return tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children)
+
+
+def find_cue(doc: Doc, q: Quotation, text: str) -> Token | None:
+    """The reporting verb nearest the quotation, in the sentences it starts and ends in."""
+    first, last = sent_of(doc, q.start), sent_of(doc, max(q.end - 1, q.start))
+    after = None
+    if 0 < q.end < len(text) and text[q.end - 1] in "?!":
+        # '"... pardon?" he asks.': the parser ends the sentence at the question mark, so the
+        # cue is in the next one (same line, right after the closing mark)
+        m = re.match(r"[\"\u201d\u00bb]?[ \t]*(?=\S)", text[q.end:q.end + QUESTION_CUE_WINDOW])
+        if m is not None:
+            after = sent_of(doc, q.end + m.end())
+    sents = [s for s in (first, last, after) if s is not None]
+    if not sents:
+        return None
+    lo, hi = min(s.start for s in sents), max(s.end for s in sents)
+    best, best_rank = None, (True, 10**9)
+    first_tok = token_at(doc, q.start)
+    for tok in doc[lo:hi]:
+        if inside(tok.idx, q.segments) or not (is_cue(tok) or is_according(tok)):
+            continue
+        # a verb whose clause holds the quotation beats one that is merely close to it
+        governs = first_tok is not None and first_tok in tok.subtree
+        rank = (not governs, min(abs(tok.idx - q.end), abs(tok.idx - q.start)))
+        if rank < best_rank:
+            best, best_rank = tok, rank
+    if best is None and first is not None and first.start > 0:
+        return _colon_cue(doc, first)
+    return best
+
+
+def _colon_cue(doc: Doc, first: Span) -> Token | None:
+    """`X said:` ending the sentence before the quotation."""
+    prev = doc[first.start - 1].sent
+    if prev.text.rstrip().endswith(":"):
+        for tok in reversed(list(prev)):
+            if is_cue(tok):
+                return tok
+    return None
+
+
+def characterising_verb(doc: Doc, q: Quotation) -> Token | None:
+    """The nearest characterising verb (``called``, ``described``) before the quotation whose
+    object holds it, in the same sentence."""
+    first_tok = token_at(doc, q.start)
+    if first_tok is None:
+        return None
+    sent = first_tok.sent
+    for tok in reversed(doc[sent.start:first_tok.i]):
+        if tok.lower_ in CHARACTERISING_FORMS and tok.pos_ == "VERB" and first_tok in tok.subtree:
+            return tok
+    return None
+
+
+def speakers_verb(doc: Doc, q: Quotation) -> Token | None:
+    """A phrase quoted inside a person's act ('She applauded him for fighting "over and over
+    again"') is their words in a clause of their own: the verb above it, when its subject is a
+    person, an organisation or a pronoun standing for one."""
+    tok = token_at(doc, q.start)
+    for _ in range(SPEAKERS_VERB_MAX_CLIMB):
+        if tok is None or tok.head is tok:
+            return None
+        tok = tok.head
+        if tok.pos_ == "VERB" and tok.idx < q.start:
+            subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            if subj is None:
+                continue  # "thanked them for staying ...": climb to the verb with the subject
+            if subj.ent_type_ in ("PERSON", "ORG", "NORP") or subj.lower_ in _PERSON_WORDS:
+                return tok
+            return None
+    return None

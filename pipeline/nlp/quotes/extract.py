@@ -1,0 +1,77 @@
+"""The passes in order, from a parsed story to its ``Quote`` records."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from pipeline.nlp.quotes.attribution import speaker_of
+from pipeline.nlp.quotes.cues import characterising_verb, find_cue, is_according, speakers_verb
+from pipeline.nlp.quotes.indirect import find_indirect
+from pipeline.nlp.quotes.marks import Quotation, find_quotations
+from pipeline.nlp.quotes.spans import embedded, make_mixed, merge_split, sentence_like
+from pipeline.nlp.speakers import SpeakerResolver
+from schemas.records import Cue, Entity, NormalisedArticle, Quote, Segment
+
+# Below this many words a quotation that is not a sentence of its own is a scare quote, a
+# title or a nickname ('the "Gang of Eight"'), not speech (PolNeAR annotates none of them)
+MIN_QUOTE_WORDS = 4
+# Below this many words a quotation is a phrase: quoted in passing when lower-case and
+# uncued, and a candidate for the mixed quote of the person's act it sits in
+PHRASE_MAX_WORDS = 8
+
+
+def extract_quotes(doc: Doc, article: NormalisedArticle, entities: list[Entity]) -> list[Quote]:
+    text = article.text
+    skip_until = article.title_span.end if (article.title_span and article.lead_repeats_title) else 0
+    quotations = [q for q in find_quotations(text) if q.start >= skip_until]
+    quotations = merge_split(text, quotations)
+    marked = [seg for q in quotations for seg in q.segments]  # before mixed quotes widen them
+    found = _direct_quotes(doc, text, quotations)
+    found.extend(find_indirect(doc, text, found, skip_until))
+    found.sort(key=lambda q: q.start)
+    resolver = SpeakerResolver(doc, text, entities)
+    quotes: list[Quote] = []
+    for q in found:
+        speaker = speaker_of(doc, text, q, resolver, marked)
+        quotes.append(Quote(
+            id=f"{article.id}:q{len(quotes) + 1}",
+            text=text[q.start:q.end], start=q.start, end=q.end,
+            segments=[Segment(start=s, end=e, text=text[s:e]) for s, e in q.segments],
+            kind=q.kind, cue=_cue_record(text, q.cue), speaker=speaker,
+        ))
+    return quotes
+
+
+def _direct_quotes(doc: Doc, text: str, quotations: list[Quotation]) -> list[Quotation]:
+    """Quotations kept as direct or mixed quotes, each with its cue."""
+    found: list[Quotation] = []
+    for q in quotations:
+        n_words = sum(len(text[s:e].split()) for s, e in q.segments)
+        cue = find_cue(doc, q, text)
+        if cue is not None and cue.idx < q.start and embedded(doc, text, q, cue):
+            # the quotation sits inside what the cue reports: a mixed quote over that clause
+            make_mixed(q, cue)
+        if q.kind == "direct" and (cue is None or cue.idx > q.start):
+            verb = characterising_verb(doc, q)
+            if verb is None and ((n_words < PHRASE_MAX_WORDS and not sentence_like(text, q)) or text[q.start].islower()):
+                verb = speakers_verb(doc, q)
+            if verb is not None and make_mixed(q, verb):
+                cue = verb
+        if q.kind == "direct" and n_words < MIN_QUOTE_WORDS and not sentence_like(text, q):
+            continue  # a scare quote, a title or a nickname, not speech
+        if q.kind == "direct" and cue is None and n_words < PHRASE_MAX_WORDS and text[q.start].islower():
+            continue  # a phrase quoted in passing, with no one saying it
+        if q.kind == "mixed" and any(f.kind == "mixed" and f.start < q.end and q.start < f.end for f in found):
+            continue  # 'called Trump a "liar" who is "amoral"': one characterisation, one quote
+        q.cue = cue
+        found.append(q)
+    return found
+
+
+def _cue_record(text: str, tok: Token | None) -> Cue | None:
+    if tok is None:
+        return None
+    end = tok.idx + len(tok)
+    if is_according(tok):
+        end = next(c for c in tok.children if c.lower_ == "to").idx + 2
+    return Cue(start=tok.idx, end=end, text=text[tok.idx:end])

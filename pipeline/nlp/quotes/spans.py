@@ -1,0 +1,126 @@
+"""Pass 3, spans: what exactly a quote covers.
+
+A quotation inside what a verb reports (``said the talks did not mean "..."``) widens to that
+clause (a mixed quote); ``"...," he said, "..."`` joins into one quote with two segments; a
+reported clause loses its complementiser and edge punctuation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Token
+
+from pipeline.nlp.cues import SPEECH_FORMS
+from pipeline.nlp.quotes.cues import token_at
+from pipeline.nlp.quotes.marks import Quotation
+
+# '"...," said Rep. Diane Russell, a Maine legislator and ..., "..."': the longest attribution
+# (name with apposition) between the two parts of a split quotation; chosen on PolNeAR train,
+# where 20 joined the split quotes an apposition carries without joining separate quotations
+SPLIT_ATTRIBUTION_MAX_WORDS = 20
+
+
+def edges(toks: list[Token]) -> list[Token]:
+    """Drop whitespace and leading/trailing punctuation (a closing mark may stay)."""
+    toks = [t for t in toks if not t.is_space]
+    while toks and toks[0].is_punct:
+        toks = toks[1:]
+    while toks and toks[-1].is_punct and toks[-1].text not in ('"', "\u201d"):
+        toks = toks[:-1]
+    return toks
+
+
+def clause_span(clause: Token, verb: Token) -> tuple[int, int]:
+    """A reported clause without its complementiser (``that``) and edge punctuation."""
+    sent = verb.sent
+    toks = edges([t for t in clause.subtree if t.i != verb.i and sent.start <= t.i < sent.end])
+    while toks and toks[0].dep_ == "mark" and toks[0].head == clause and toks[0].lower_ in ("that", "whether"):
+        toks = edges(toks[1:])
+    if not toks:
+        return clause.idx, clause.idx
+    return toks[0].idx, toks[-1].idx + len(toks[-1])
+
+
+def make_mixed(q: Quotation, verb: Token) -> bool:
+    """Widen the quotation to what ``verb`` reports around it, if that clause holds it whole."""
+    s, e = reported_span(verb, q.start)
+    if s is None or s > q.start or e < q.end - 1:
+        return False
+    q.segments, q.kind = [(s, max(e, q.end))], "mixed"
+    return True
+
+
+def embedded(doc: Doc, text: str, q: Quotation, cue: Token) -> bool:
+    """True when the quotation is part of the reported clause rather than introduced whole.
+
+    ``said: "..."``, ``said, "..."`` and ``said "...`` introduce a direct quote; anything else
+    between the cue and the opening mark (``said the talks did not mean "...``) embeds it.
+    """
+    first = token_at(doc, q.start)
+    if first is None or first not in cue.subtree:
+        return False
+    between = text[cue.idx + len(cue):q.start].strip(" \t\n\"\u201c\u201d\u00ab,:")
+    return bool(between) and between.lower() not in ("that",)
+
+
+def reported_span(cue: Token, at: int | None = None) -> tuple[int | None, int]:
+    """What a cue reports: the reported clause holding character ``at`` if it has one (``told
+    his protégés on a regular basis that "..."``: the clause, not the whole predicate), else
+    its dependents to the right up to the one holding ``at`` (``describing as "unhinged" a
+    tweet``: not the tweet; ``promising lower taxes and "jobs," but he ...``: not the clause
+    after ``but``); subject and complementiser left out."""
+    if at is not None:
+        for child in cue.children:
+            if child.dep_ == "ccomp" and child.i > cue.i:
+                s, e = clause_span(child, cue)
+                if s <= at < e:
+                    return s, e
+    sent = cue.sent
+    toks: list[Token] = []
+    for child in cue.rights:
+        if child.dep_ in ("cc", "conj", "punct"):
+            if at is None:
+                continue
+            break
+        toks.extend(t for t in child.subtree if sent.start <= t.i < sent.end)
+        if at is not None and child.left_edge.idx <= at < child.right_edge.idx + len(child.right_edge):
+            break
+    toks = edges(sorted(toks, key=lambda t: t.i))
+    while toks and toks[0].dep_ == "mark" and toks[0].lower_ in ("that", "whether"):
+        toks = edges(toks[1:])
+    if not toks:
+        return None, 0
+    return toks[0].idx, toks[-1].idx + len(toks[-1])
+
+
+def sentence_like(text: str, q: Quotation) -> bool:
+    """A short quotation still counts when it is a sentence of its own ("Yes, we can!")."""
+    content = text[q.start:q.end].rstrip()
+    return content[:1].isupper() and content[-1:] in ".!?," and len(content.split()) >= 2
+
+
+def merge_split(text: str, quotations: list[Quotation]) -> list[Quotation]:
+    """Join ``"...," he said, "..."`` (and ``"...," he said. "..."``) into one quotation with
+    two segments.
+
+    The first part must end in a comma (the attribution completes its sentence), only the
+    attribution may stand between the parts, and it must hold exactly one cue:
+    ``"...." He added, "..."``, ``"...," he said, adding, "..."`` and ``the "women's card"
+    and said that Rubio is "weak"`` are two quotations each."""
+    out: list[Quotation] = []
+    for q in quotations:
+        if out:
+            prev = out[-1]
+            between = text[prev.end:q.start]
+            if (
+                "\n" not in between
+                and len(between.split()) <= SPLIT_ATTRIBUTION_MAX_WORDS
+                and re.match(r"^,[\"\u201d]?\s", between)
+                and between.rstrip(" \t\"\u201c").endswith((",", ".", ":"))
+                and sum(w.lower().strip(",.:") in SPEECH_FORMS for w in between.split()) == 1
+            ):
+                prev.segments.extend(q.segments)
+                continue
+        out.append(q)
+    return out
