@@ -70,7 +70,7 @@ def quote_records(article: EnrichedArticle) -> Iterator[QuoteRecord]:
         speaker = quote.speaker
         yield QuoteRecord(
             article_id=article.id, source=article.source, url=article.url, title=article.title,
-            published_at=article.published_at, quote=quote,
+            published_at=article.published_at, published_at_precision=article.published_at_precision, quote=quote,
             speaker_name=speaker.name if speaker else None,
             speaker_entity_id=speaker.entity_id if speaker else None,
         )

@@ -1,20 +1,31 @@
-"""Generate the checked-in JSON Schemas from the pydantic records."""
+"""Generate the checked-in JSON Schemas from the pydantic records.
+
+Output records are described as they are *serialised* (every field present, so every field
+required unless a minor version added it); ``RawArticle`` as it is *validated* (what a
+producer may send). ``$id`` names the major version only: a minor bump changes only the
+schemas of the records it touches.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import orjson
 
-from schemas.records import ALL_RECORDS, SCHEMA_VERSION
+from schemas.records import ALL_RECORDS, INPUT_RECORDS, SCHEMA_VERSION
 
-SCHEMA_DIR = Path(__file__).parent / "json" / f"v{SCHEMA_VERSION.split('.')[0]}"
+JSON_DIR = Path(__file__).parent / "json"
+MAJOR = int(SCHEMA_VERSION.split(".")[0])
+SCHEMA_DIR = JSON_DIR / f"v{MAJOR}"
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def schema_for(name: str) -> dict:
-    schema = ALL_RECORDS[name].model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = f"https://newswire.invalid/schemas/v{SCHEMA_VERSION}/{name}.schema.json"
+def schema_for(name: str) -> dict[str, Any]:
+    mode = "validation" if name in INPUT_RECORDS else "serialization"
+    schema = ALL_RECORDS[name].model_json_schema(mode=mode)
+    schema["$schema"] = DIALECT
+    schema["$id"] = f"https://newswire.invalid/schemas/v{MAJOR}/{name}.schema.json"
     return schema
 
 

@@ -1,10 +1,21 @@
-"""Calendar dates: parsing date phrases and resolving relative ones against the story date."""
+"""Calendar dates: parsing date phrases and resolving relative ones against the story date;
+and the article's own times (``published_at``, ``received_at``) in the one shape newswire emits.
+
+Producers send times in any shape :mod:`schemas.times` accepts; records carry RFC 3339 UTC with
+``Z``. What was given is kept where it matters: ``published_at_precision`` says whether only a
+date was known (``published_at`` is then its midnight UTC), a time with its offset, or a time
+without one (read as UTC); relative dates in the story resolve against the calendar day as the
+source wrote it, not the UTC day, which may differ.
+"""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from schemas.times import GivenTime, Precision, format_timestamp, parse_input_time
 
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -121,3 +132,37 @@ def find_dates(text: str, reference: date | None, skip: tuple[int, int] | None =
         add(m.start(), m.end(), reference + timedelta(days=offset))
     found.sort(key=lambda d: d["start"])
     return found
+
+
+@dataclass(frozen=True)
+class Published:
+    """When a story was published, as records carry it."""
+
+    at: str  # RFC 3339 UTC
+    precision: Precision
+    day: date  # the calendar day as the source wrote it: what "on Monday" resolves against
+
+
+def given_time(value: str | datetime | date | None) -> GivenTime | None:
+    """A producer's time in any accepted shape (None when absent or in none of them)."""
+    return None if value is None else parse_input_time(value)
+
+
+def published(raw_value: str | datetime | date | None, *fallback_days: date | str | None) -> Published | None:
+    """The producer's publication time, else the first calendar day of ``fallback_days`` (a
+    header's or the dateline's date), which is known to the day only."""
+    given = given_time(raw_value)
+    if given is not None:
+        return Published(format_timestamp(given.at), given.precision, given.day)
+    for day in fallback_days:
+        found = given_time(day) if isinstance(day, str) else (GivenTime(
+            datetime(day.year, day.month, day.day), "date", day) if day is not None else None)
+        if found is not None and found.precision == "date":
+            return Published(format_timestamp(found.at), "date", found.day)
+    return None
+
+
+def received(raw_value: str | datetime | date | None, now: datetime) -> str:
+    """When the article entered the pipeline: the producer's stamp, else ``now``."""
+    given = given_time(raw_value)
+    return format_timestamp(given.at if given is not None else now)

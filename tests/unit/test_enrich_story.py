@@ -33,7 +33,7 @@ def test_record_validates_against_schema(path, nlp):
 
 def test_own_fixture_story(nlp):
     a = enriched(FIXTURES / "wire_story.txt", nlp)
-    assert a.published_at == "2022-03-15"
+    assert (a.published_at, a.published_at_precision) == ("2022-03-15T00:00:00Z", "date")
     assert (a.dateline.location, a.dateline.agencies) == ("LISBON", ["Iberia Wire", "Atlantic Press"])
     assert 'acceptance of the plan."\n\nIf the authority' in a.text
     assert {d.value for d in a.dates} >= {"2022-03-15", "2022-03-14", "2022-03-01"}
@@ -48,7 +48,7 @@ def test_own_fixture_story(nlp):
 def test_seed_story(nlp):
     a = enriched(SEED, nlp)
     assert a.title.startswith("Afghanistan rejects the dictatorship of the Taliban")
-    assert a.published_at == "2021-08-24" and a.language == "en"
+    assert a.published_at == "2021-08-24T00:00:00Z" and a.published_at_precision == "date" and a.language == "en"
     assert (a.dateline.location, a.dateline.agencies, a.dateline.date) == (
         "MOSCOW", ["UrduPoint News", "Sputnik"], "2021-08-24")
     assert 'clerical dictatorship."\n\nIf the group chooses' in a.text
