@@ -116,9 +116,11 @@ def validate(data: object, where: str, prefix: str = "") -> Item:
     return raw
 
 
-def json_problem(exc: ValueError) -> str:
-    """orjson's message without its ``line 1 column 1 (char 0)`` tail (every JSONL line is
-    line 1 to the parser; the caller names the real line), with the column kept."""
+def json_problem(exc: ValueError, line: int | None = None) -> str:
+    """orjson's message with the place people look for: ``line`` (a JSONL line is line 1 to
+    the parser, so the caller gives the real one) and column, without ``(char 0)``."""
     msg = getattr(exc, "msg", None) or str(exc)
+    line = line if line is not None else getattr(exc, "lineno", None)
     col = getattr(exc, "colno", None)
-    return f"not valid JSON: {msg}" + (f" at column {col}" if col else "")
+    place = ", ".join(x for x in (f"line {line}" if line else "", f"column {col}" if col else "") if x)
+    return f"not valid JSON{' at ' + place if place else ''}: {msg}"

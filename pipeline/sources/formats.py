@@ -68,7 +68,7 @@ def read_json(data: bytes, ctx: FileContext) -> Iterator[Item]:
     try:
         obj = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        yield Rejected(ctx.where, f"{json_problem(exc)} (line {exc.lineno})")
+        yield Rejected(ctx.where, json_problem(exc))
         return
     if isinstance(obj, list):
         for n, item in enumerate(obj):
@@ -85,7 +85,7 @@ def read_jsonl_lines(lines: Iterable[bytes], where: str, defaults: dict[str, str
         try:
             obj = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            yield Rejected(f"{where}:{n}", json_problem(exc))
+            yield Rejected(f"{where}:{n}", json_problem(exc, n))
             continue
         yield validate({**defaults, **obj} if isinstance(obj, dict) else obj, f"{where}:{n}")
 

@@ -34,7 +34,7 @@ class HttpSource(Source):
         try:
             data = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
-            self.problem = Rejected(REQUEST, f"body is {json_problem(exc)} (line {exc.lineno})")
+            self.problem = Rejected(REQUEST, f"body is {json_problem(exc)}")
             return
         self.batch = isinstance(data, list) or (isinstance(data, dict) and "articles" in data)
         items = data["articles"] if isinstance(data, dict) and "articles" in data else data
