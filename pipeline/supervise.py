@@ -10,10 +10,14 @@ the worker dies with it and never runs on unsupervised.
 from __future__ import annotations
 
 import ctypes
+import os
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+from pipeline.supervision import Backoff, ChildStatus, write_status
 
 RESTART = 75  # EX_TEMPFAIL: "try again"
 _PR_SET_PDEATHSIG = 1
@@ -26,15 +30,18 @@ def _die_with_parent() -> None:
         pass
 
 
-def supervise(command: list[str], max_backoff: float = 10.0, stop_timeout: float = 30.0) -> int:
+def supervise(command: list[str], stop_timeout: float = 30.0, status: tuple[Path, str] | None = None) -> int:
     """Run ``command`` until it exits on its own accord or we are told to stop.
 
     A worker told to stop gets ``stop_timeout`` seconds to finish its batch and commit; a
     Faust shutdown caught in a rebalance can wait forever on a commit, so after that it is
-    killed. Nothing is lost by that: whatever it had not committed is read again.
+    killed. Nothing is lost by that: whatever it had not committed is read again. With
+    ``status`` (data dir, name), each start and exit is written where the dashboard reads it.
     """
     stopping = False
     child: subprocess.Popen | None = None
+    record = ChildStatus(status[1]) if status else None
+    backoff = Backoff()
 
     def forward(signum: int, _frame: object) -> None:
         nonlocal stopping
@@ -42,23 +49,35 @@ def supervise(command: list[str], max_backoff: float = 10.0, stop_timeout: float
         if child is not None and child.poll() is None:
             child.send_signal(signum)
 
+    def publish() -> None:
+        if status and record:
+            write_status(status[0], record)
+
     signal.signal(signal.SIGTERM, forward)
     signal.signal(signal.SIGINT, forward)
-    backoff = first = min(1.0, max_backoff)
     while True:
         started = time.monotonic()
-        child = subprocess.Popen(command, preexec_fn=_die_with_parent)  # noqa: PLW1509 - only sets a prctl flag
+        env = {**os.environ, "NEWSWIRE_FAUST_RESTARTS": str(record.restarts if record else 0)}
+        child = subprocess.Popen(command, preexec_fn=_die_with_parent, env=env)  # noqa: PLW1509 - only sets a prctl flag
+        if record:
+            record.pid, record.state = child.pid, ("crash-loop" if record.crash_looping else "running")
+        publish()
         code = _wait(child, lambda: stopping, stop_timeout)
         if stopping or code == 0:
+            if record:
+                record.state, record.pid = "stopped", None
+            publish()
             return code
-        if time.monotonic() - started > 60:
-            backoff = first  # it ran for a while: this is a new failure, not a crash loop
+        wait = backoff.after_exit(time.monotonic() - started)
+        if record:
+            record.exited(code)
+            record.restarts += 1
+        publish()
         why = "asked to restart (wedged)" if code == RESTART else f"exited with {code}"
-        print(f"supervisor: worker {why}; restarting in {backoff:.0f}s", file=sys.stderr, flush=True)
-        time.sleep(backoff)
+        print(f"supervisor: worker {why}; restarting in {wait:.0f}s", file=sys.stderr, flush=True)
+        time.sleep(wait)
         if stopping:
             return code
-        backoff = min(backoff * 2, max_backoff)
 
 
 def _wait(child: subprocess.Popen, stopping, stop_timeout: float) -> int:  # noqa: ANN001

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from agents.context import Context
 from agents.web.peers import SILENT_AFTER_S
+from pipeline.supervision import read_statuses
 
 TOP_N = 10
 RECENT_ARTICLES = 20
@@ -126,9 +127,12 @@ def readiness(ctx: Context) -> dict:
         any(not actor.should_stop and not actor.crashed for actor in agent._actors) for agent in app.agents.values()
     )
     broker_ok = bool(getattr(app.consumer, "_active_partitions", None) is not None)
-    ready = bool(assignment) and agents_running and broker_ok
+    # Processes supervised on this host (``newswire run``'s children, this worker's Faust process):
+    # a crash loop is reported here, not hidden by the restarts that keep data flowing.
+    crash_loops = [s.reason() for s in read_statuses(ctx.settings.data_dir) if s.crash_looping]
+    ready = bool(assignment) and agents_running and broker_ok and not crash_loops
     return {"ready": ready, "assigned_partitions": assignment, "agents_running": agents_running,
-            "broker_connected": broker_ok}
+            "broker_connected": broker_ok, "crash_loops": crash_loops}
 
 
 def prometheus(ctx: Context) -> str:

@@ -9,9 +9,9 @@ import subprocess
 import sys
 import time
 
-from newswire.cli.common import DEMO_DIR
+from newswire.cli.common import DEMO_DIR, is_ready
 from newswire.cli.common import err as _err
-from newswire.cli.common import wait_ready as _wait_ready
+from newswire.cli.fleet import Fleet
 from pipeline.settings import get_settings
 
 
@@ -38,7 +38,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
             command += ["--web-port", str(args.web_port)]
         if args.loglevel:
             command += ["-l", args.loglevel]
-        return supervise(command)
+        s = get_settings()
+        return supervise(command, status=(s.data_dir, f"faust-{args.web_port or s.web_port}"))
     if args.web_port:
         os.environ["NEWSWIRE_WEB_PORT"] = str(args.web_port)
         get_settings.cache_clear()
@@ -71,8 +72,6 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from pipeline.broker import EmbeddedBroker
-
     s = get_settings()
     s.data_dir.mkdir(parents=True, exist_ok=True)
     broker = None
@@ -81,36 +80,37 @@ def cmd_run(args: argparse.Namespace) -> int:
     # does; Python's default would exit at once and leave them running.
     signal.signal(signal.SIGTERM, _interrupt)
     if not s.broker:
-        broker = EmbeddedBroker(s.broker_host, s.broker_port, log_path=s.data_dir / "broker.log").start()
-        _err(f"embedded Kafka broker (Tansu) on {broker.bootstrap}")
-    procs: list[subprocess.Popen] = []
+        from pipeline.broker import BrokerError
+        from pipeline.kafka_local import local_broker
+
+        try:
+            broker, what = local_broker(args.broker or s.broker_kind, s.broker_host, s.broker_port, s.data_dir,
+                                        s.partitions)
+        except BrokerError as exc:  # no jars, no java, port taken: say so in one line
+            _err(f"newswire run: {exc}")
+            return 2
+        _err(what)
+    fleet = Fleet(s.data_dir, env)
     try:
         for i in range(args.workers):
             port = s.web_port + i
-            procs.append(subprocess.Popen([sys.executable, "-m", "newswire", "worker", "--web-port", str(port)],
-                                          env=env))
+            fleet.add(f"worker-{port}", [sys.executable, "-m", "newswire", "worker", "--web-port", str(port)])
+        if not args.no_archive:
+            fleet.add("archive", [sys.executable, "-m", "newswire", "archive"])
         _err(f"dashboard: http://{s.web_host}:{s.web_port}/dashboard  ({args.workers} worker(s); Ctrl-C stops all)")
-        if args.demo:
-            _wait_ready(s.web_host, s.web_port)
-            time.sleep(1.0)
-            _err("demo feed: ingesting the bundled sample stories")
-            subprocess.call([sys.executable, "-m", "newswire", "ingest", "--quiet", str(DEMO_DIR)], env=env)
-        while all(p.poll() is None for p in procs):
+        demo_pending = args.demo
+        while True:  # only a signal ends this: a child that dies is restarted, the broker stays up
+            fleet.tend()
+            if demo_pending and is_ready(s.web_host, s.web_port):
+                demo_pending = False
+                _err("demo feed: ingesting the bundled sample stories")
+                subprocess.Popen([sys.executable, "-m", "newswire", "ingest", "--quiet", str(DEMO_DIR)], env=env)
             time.sleep(0.5)
-        _err("a worker exited; stopping")
-        return 1
     except KeyboardInterrupt:
         return 0
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the shutdown short
-        for p in procs:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        for p in procs:
-            try:
-                p.wait(30)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        fleet.stop()
         if broker:
             broker.stop()
 
@@ -119,6 +119,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     r = sub.add_parser("run", help="embedded broker (unless NEWSWIRE_BROKER is set) + workers + dashboard")
     r.add_argument("--workers", type=int, default=1, help="worker processes (one core each)")
     r.add_argument("--demo", action="store_true", help="feed the bundled demo stories once the pipeline is up")
+    r.add_argument("--no-archive", action="store_true",
+                   help="do not start the archive (NEWSWIRE_ARCHIVE_URL, else SQLite in NEWSWIRE_DATA_DIR)")
+    r.add_argument("--broker", choices=["tansu", "kafka"],
+                   help="broker to start when NEWSWIRE_BROKER is unset: tansu (embedded, memory-only; default) or "
+                        "kafka (Apache Kafka from .kafka/lib, durable under NEWSWIRE_DATA_DIR); NEWSWIRE_BROKER_KIND")
     r.set_defaults(fn=cmd_run)
 
     w = sub.add_parser("worker", help="one Faust worker (run several to scale)")

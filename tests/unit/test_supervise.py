@@ -3,14 +3,17 @@
 import sys
 
 from pipeline.supervise import RESTART, supervise
+from pipeline.supervision import read_statuses
 
 
 def test_restarts_until_the_worker_exits_cleanly(tmp_path):
     runs = tmp_path / "runs"
     script = (f"import pathlib, sys; p = pathlib.Path({str(runs)!r}); n = len(p.read_text()) if p.exists() else 0; "
               f"p.write_text('x' * (n + 1)); sys.exit({RESTART} if n < 2 else 0)")
-    assert supervise([sys.executable, "-c", script], max_backoff=0.1) == 0
+    assert supervise([sys.executable, "-c", script], status=(tmp_path, "faust-1")) == 0
     assert runs.read_text() == "xxx"  # wedged twice, restarted twice, then done
+    [status] = read_statuses(tmp_path)
+    assert (status.name, status.restarts, status.last_exit_code, status.state) == ("faust-1", 2, RESTART, "stopped")
 
 
 def test_a_worker_that_ignores_sigterm_is_killed_after_the_stop_timeout():
