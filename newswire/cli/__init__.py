@@ -11,9 +11,9 @@ import argparse
 import sys
 from types import ModuleType
 
-from newswire.cli import archive, enrich, ingest, run, schema, search, subscribe
+from newswire.cli import archive, enrich, ingest, run, schema, search, subscribe, train
 
-COMMANDS: list[ModuleType] = [run, ingest, subscribe, enrich, schema, archive, search]
+COMMANDS: list[ModuleType] = [run, ingest, subscribe, enrich, schema, archive, search, train]
 
 
 def build_parser() -> argparse.ArgumentParser:

