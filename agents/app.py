@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None, worker_name: str | None = None)
         value_serializer="raw",
         key_serializer="raw",
         topic_partitions=settings.partitions,
-        topic_replication_factor=1,
+        topic_replication_factor=settings.replication_factor,
         datadir=str(datadir),
         store="memory://",
         web_host=settings.web_host,

@@ -20,9 +20,13 @@ class Topics:
 
 
 def declare(app: faust.App, settings: Settings) -> Topics:
+    # Replication comes from the app (topic_replication_factor); min.insync.replicas is the
+    # topic's own config, so that acks=all means "on at least this many brokers".
+    config = {"min.insync.replicas": str(settings.min_insync_replicas)} if settings.min_insync_replicas else None
+
     def topic(name: str) -> faust.TopicT:
         return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw",
-                         value_serializer="raw", partitions=settings.partitions)
+                         value_serializer="raw", partitions=settings.partitions, config=config)
 
     return Topics(
         raw=topic(settings.topic_raw),

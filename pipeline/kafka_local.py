@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.broker import BrokerError, free_port, port_open
+from pipeline.broker import BrokerError, EmbeddedBroker, free_port, port_open
 from pipeline.supervise import _die_with_parent
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -302,3 +302,16 @@ def _tail(path: Path, offset: int, lines: int = 15) -> str:
     with open(path, "rb") as f:
         f.seek(offset)
         return "\n".join(f.read().decode(errors="replace").splitlines()[-lines:])
+
+
+def local_broker(kind: str, host: str, port: int, data_dir: Path, partitions: int = 4,
+                 ) -> tuple[EmbeddedBroker | LocalKafka, str]:
+    """The broker ``newswire run`` starts when NEWSWIRE_BROKER is unset, started, with a line
+    saying what it is. ``kafka``: one durable Apache Kafka node under ``data_dir/kafka``;
+    ``tansu``: the embedded memory-only broker."""
+    if kind == "kafka":
+        kafka = LocalKafka(data_dir / "kafka", host, port, nodes=1, partitions=partitions).start()
+        return kafka, (f"Apache Kafka {kafka_version()} (KRaft, one node) on {kafka.bootstrap}; "
+                       f"log under {kafka.directory} (durable), its output in {kafka.log_path}")
+    tansu = EmbeddedBroker(host, port, log_path=data_dir / "broker.log").start()
+    return tansu, f"embedded Kafka broker (Tansu, memory-only) on {tansu.bootstrap}"

@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     )
     broker_host: str = Field(default="127.0.0.1", description="Host the embedded broker listens on.")
     broker_port: int = Field(default=9092, description="Port the embedded broker listens on.")
+    broker_kind: Literal["tansu", "kafka"] = Field(
+        default="tansu", description="What `newswire run` starts when NEWSWIRE_BROKER is unset: tansu (embedded, "
+        "memory-only) or kafka (Apache Kafka from .kafka/lib, its log under NEWSWIRE_DATA_DIR: durable).",
+    )
     security_protocol: str = Field(
         default="PLAINTEXT", description="PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (passed to aiokafka)."
     )
@@ -41,6 +45,12 @@ class Settings(BaseSettings):
     topic_deadletter: str = "news.deadletter"
     topic_stats: str = "newswire.stats"
     partitions: int = Field(default=4, description="Partitions for the pipeline topics (max useful workers).")
+    replication_factor: int = Field(default=1, description="Replicas of every topic newswire creates (3 on a "
+                                    "production cluster, with min_insync_replicas 2).")
+    min_insync_replicas: int | None = Field(
+        default=None, description="min.insync.replicas of the topics newswire creates (producers use acks=all); "
+        "unset: the broker's default.",
+    )
 
     session_timeout: float = Field(
         default=10.0, description="Seconds before the group gives a silent worker's partitions to another."
