@@ -10,6 +10,13 @@ if ! command -v chromium >/dev/null 2>&1; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
+# axe-core (npm) for the dashboard's accessibility audit, injected by the browser tests; kept
+# in the ignored .venv, pinned so the audit's rules do not change under the tests.
+AXE=.venv/share/axe/node_modules/axe-core/axe.min.js
+if [ ! -s "$AXE" ]; then
+  echo "test: installing axe-core 4.14.1 (npm) for the accessibility audit" >&2
+  npm install --silent --no-audit --no-fund --prefix .venv/share/axe axe-core@4.14.1 >/dev/null
+fi
 # The Compose Specification's JSON schema, to validate docker-compose.yml against: it ships in
 # the docker-compose 1.29.2 wheel (compose/config/compose_spec.json); only that file is kept.
 SPEC=.venv/share/compose-spec/compose_spec.json
