@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import faust
 
 from agents.topics import Topics
+from pipeline.headers import Headers, output_headers
 from pipeline.messages import dead_letter, encode
 from pipeline.metrics import Metrics
 from pipeline.nlp.worker_process import NlpProcess
@@ -44,7 +45,7 @@ class Context:
         return await asyncio.get_running_loop().run_in_executor(self.normalise_executor, fn, *args)
 
     async def send(self, topic: faust.TopicT, key: str | None, value: bytes,
-                   partition: int | None = None) -> asyncio.Future:
+                   partition: int | None = None, headers: Headers | None = None) -> asyncio.Future:
         """Publish now (not attached to the source offset) and return the delivery future.
 
         Callers await these futures before acking the source events, so a source offset is
@@ -55,7 +56,7 @@ class Context:
         """
         producer = await self.app.maybe_start_producer()
         return await producer.send(topic.get_topic_name(), key.encode() if key else None, value,
-                                   partition=partition, timestamp=None, headers=None)
+                                   partition=partition, timestamp=None, headers=headers)
 
     async def send_dead_letter(self, stage: str, error: BaseException, event: faust.EventT | None = None,
                                value: bytes | None = None, article_id: str | None = None) -> asyncio.Future:
@@ -73,7 +74,8 @@ class Context:
             "failed_at": record.failed_at, "payload": record.payload[:2000],
         })
         self.metrics.agent(stage).errors += 1
-        return await self.send(self.topics.deadletter, article_id or (record.key or None), encode(record))
+        return await self.send(self.topics.deadletter, article_id or (record.key or None), encode(record),
+                               headers=output_headers(msg))
 
 
 def now() -> float:

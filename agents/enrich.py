@@ -26,6 +26,7 @@ from agents.context import Context
 from agents.trends import trend_counts
 from pipeline.enrich import quote_records
 from pipeline.errors import PipelineError, Reason, Stage
+from pipeline.headers import Headers, output_headers
 from pipeline.messages import encode, poison_of
 from pipeline.nlp.worker_process import NlpProcess, Outcome
 from schemas.records import EnrichedArticle, NormalisedArticle
@@ -35,11 +36,11 @@ def register(ctx: Context) -> None:
     app, settings, topics = ctx.app, ctx.settings, ctx.topics
     metrics = ctx.metrics.agent(Stage.ENRICH)
 
-    async def publish(article: EnrichedArticle, encoded: bytes, started: float) -> list:
+    async def publish(article: EnrichedArticle, encoded: bytes, started: float, headers: Headers) -> list:
         ctx.remember_article(article.id, encoded)
-        futures = [await ctx.send(topics.enriched, article.id, encoded)]
+        futures = [await ctx.send(topics.enriched, article.id, encoded, headers=headers)]
         for record in quote_records(article):
-            futures.append(await ctx.send(topics.quotes, record.speaker_entity_id or "", encode(record)))
+            futures.append(await ctx.send(topics.quotes, record.speaker_entity_id or "", encode(record), headers=headers))
         ctx.metrics.recent_articles.appendleft({
             "id": article.id, "title": article.title, "source": article.source,
             "entities": len(article.entities), "quotes": len(article.quotes),
@@ -63,7 +64,7 @@ def register(ctx: Context) -> None:
                     if outcome.error is not None:
                         raise PipelineError(outcome.error, Reason.NLP_FAILED)
                     enriched = EnrichedArticle.model_validate_json(outcome.encoded)  # one parse, not two
-                    futures.extend(await publish(enriched, outcome.encoded, started))
+                    futures.extend(await publish(enriched, outcome.encoded, started, output_headers(event.message)))
                     published.append(enriched)
                 except PipelineError as exc:
                     futures.append(await ctx.send_dead_letter(Stage.ENRICH, exc, event,

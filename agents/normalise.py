@@ -13,6 +13,7 @@ import orjson
 
 from agents.context import Context
 from pipeline.errors import PipelineError, Reason, Stage
+from pipeline.headers import output_headers
 from pipeline.messages import encode, parse_raw_message, poison_of
 from pipeline.normalise import fingerprint, normalise
 from pipeline.normalise.dedupe import DuplicateIndex, Fingerprint
@@ -60,5 +61,5 @@ def register(ctx: Context) -> None:
                 await (await ctx.send_dead_letter(Stage.NORMALISE, err, event))
                 continue
             fingerprints.send_changelog(0, fp.article_id.encode(), orjson.dumps(fp.to_dict()))
-            await (await ctx.send(topics.normalised, article.id, encode(article)))
+            await (await ctx.send(topics.normalised, article.id, encode(article), headers=output_headers(event.message)))
             metrics.record_out(latency=time.monotonic() - started)

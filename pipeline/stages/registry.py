@@ -25,6 +25,8 @@ from spacy.tokens import Doc
 from schemas.records import EnrichedArticle, NormalisedArticle
 
 DOC = "doc"  # the one need that is not another stage: the spaCy parse of the article's casing view
+# EnrichedArticle fields that the enrich step writes about the record as a whole, not a stage's section.
+RECORD_FIELDS = frozenset({"compacted"})
 
 # (article, doc, inputs) -> section. ``doc`` is a spaCy Doc when the stage needs "doc", else None
 # (typed Any so that a stage may declare ``doc: Doc``); ``inputs`` holds the sections it needs.
@@ -101,7 +103,7 @@ class Registry:
     def check_record(self, record: type[EnrichedArticle] = EnrichedArticle,
                      base: type[NormalisedArticle] = NormalisedArticle) -> None:
         """Every stage has its section on the record, and every section has its stage."""
-        sections = set(record.model_fields) - set(base.model_fields)
+        sections = set(record.model_fields) - set(base.model_fields) - RECORD_FIELDS
         missing = [n for n in self._stages if n not in sections]
         if missing:
             raise StageError(f"stage(s) {missing} fill no field of {record.__name__}: declare each "
