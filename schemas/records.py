@@ -19,9 +19,18 @@ How the JSON Schemas read (README "Topics and schemas"):
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 from schemas.times import (
     CALENDAR_DATE_PATTERN,
@@ -70,6 +79,25 @@ class _Record(BaseModel):
 
     model_config = ConfigDict(extra="ignore", json_schema_serialization_defaults_required=True,
                               json_schema_extra=_output_schema)
+
+
+@cache
+def since_fields(cls: type[BaseModel]) -> frozenset[str]:
+    return frozenset(n for n, f in cls.model_fields.items() if any(isinstance(m, Since) for m in f.metadata))
+
+
+class _Evolving(_Record):
+    """A top-level record: a field a minor version added is left out when unset, never null,
+    as its schema says (``Since``)."""
+
+    @model_serializer(mode="wrap")
+    def _leave_out_unset_additions(self, handler: SerializerFunctionWrapHandler):  # noqa: ANN202 - an
+        # annotated return type would replace the record's serialisation schema
+        data = handler(self)
+        for name in since_fields(type(self)):
+            if isinstance(data, dict) and name in data and data[name] is None:
+                del data[name]
+        return data
 
 
 def _versioned() -> Any:
@@ -213,7 +241,7 @@ PRECISION = ("What the source gave for published_at: 'date' (a calendar date onl
              "without an offset, read as UTC). Null exactly when published_at is.")
 
 
-class NormalisedArticle(_Record):
+class NormalisedArticle(_Evolving):
     """What ``normalise`` puts on ``news.normalised``: clean text and its structure."""
 
     schema_version: str = _versioned()
@@ -245,7 +273,7 @@ class EnrichedArticle(NormalisedArticle):
     reading: Annotated[Reading | None, Since("1.1")] = None
 
 
-class QuoteRecord(_Record):
+class QuoteRecord(_Evolving):
     """One per quote on ``news.quotes``, keyed by the speaker's entity id."""
 
     schema_version: str = _versioned()
@@ -260,7 +288,7 @@ class QuoteRecord(_Record):
     speaker_entity_id: str | None = None
 
 
-class DeadLetter(_Record):
+class DeadLetter(_Evolving):
     """Anything a stage could not process, with enough context to replay it."""
 
     schema_version: str = _versioned()

@@ -89,3 +89,19 @@ def test_enriched_record_carries_the_reading_section(nlp):
     assert record.reading is not None
     assert record.reading.words == reading(normalise(raw), None, {}).words == 130
     assert record.reading.minutes == 0.5
+
+
+def test_a_record_leaves_out_an_unset_minor_addition_rather_than_writing_null():
+    from schemas.records import _Evolving, since_fields
+
+    article = EnrichedArticle(**_article("one two three").model_dump())
+    assert article.reading is None and "reading" in since_fields(EnrichedArticle)
+    assert "reading" not in article.model_dump(mode="json")
+    with_reading = article.model_copy(update={"reading": reading(article, None, {})})
+    assert with_reading.model_dump(mode="json")["reading"] == {"words": 3, "minutes": 0.0}
+    # every record class with such fields is one that leaves them out
+    import schemas.records as records
+
+    for cls in vars(records).values():
+        if isinstance(cls, type) and issubclass(cls, records.BaseModel) and since_fields(cls):
+            assert issubclass(cls, _Evolving), cls
