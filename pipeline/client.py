@@ -77,19 +77,23 @@ async def _start(consumer: AIOKafkaConsumer, settings: Settings) -> None:
 
 
 async def _await_topic(consumer: AIOKafkaConsumer, settings: Settings, topic: str,
-                       report: Callable[[str], None]) -> None:
-    """Return once ``topic`` exists. A pipeline topic not created yet is waited for (the
-    pipeline creates it); any other unknown name is an error, not an endless silent wait."""
+                       report: Callable[[str], None], idle_timeout: float | None) -> bool:
+    """True once ``topic`` exists; False if ``idle_timeout`` passed first. A pipeline topic not
+    created yet is waited for (a worker creates it); any other unknown name is an error, not
+    an endless silent wait."""
     said = False
+    started = time.monotonic()
     while True:
         topics = await consumer.topics()
         if topic in topics:
-            return
+            return True
         if topic not in pipeline_topics(settings):
             raise UnknownTopic(topic, user_topics(topics))
         if not said:
             report(f"topic {topic!r} does not exist yet (a newswire worker creates it); waiting")
             said = True
+        if idle_timeout is not None and time.monotonic() - started >= idle_timeout:
+            return False
         await asyncio.sleep(TOPIC_WAIT)
 
 
@@ -151,7 +155,8 @@ async def subscribe_records(
             done.clear()
 
     try:
-        await _await_topic(consumer, settings, topic, report)
+        if not await _await_topic(consumer, settings, topic, report, idle_timeout):
+            return
         consumer.subscribe([topic])
         watch = _BrokerWatch(settings, report)
         idle_since = time.monotonic()

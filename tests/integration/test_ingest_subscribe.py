@@ -7,7 +7,6 @@ import http.server
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -16,6 +15,8 @@ from pathlib import Path
 import orjson
 import pytest
 
+from pipeline.identity import article_id
+from pipeline.sources import Rejected, read_all
 from tests.conftest import FIXTURES, ROOT
 from tests.helpers import collect, produce, run
 from tests.integration.conftest import INGEST_TOKEN
@@ -47,9 +48,12 @@ def test_ingest_a_directory_recursively(worker, pipeline_env, broker, tmp_path):
                                                                + b"\n{broken\n")
     (tmp_path / "desk" / "notes.md").write_text("not an article type: ignored")
     out = cli(pipeline_env, "ingest", tmp_path / "desk")
-    assert out.returncode == 0, out.stderr
+    assert out.returncode == 1, "a rejected line makes the exit status say so"
     assert "sent 4 to news.raw" in out.stderr and "rejected 1" in out.stderr and "batch.jsonl:3" in out.stderr
-    ids = {f"bridge-{tag}", f"strike-{tag}", f"j1-{tag}", f"j2-{tag}"}
+    assert "not valid JSON at line 3" in out.stderr
+    # the files' ids are the one identity rule's (origin + content); the JSON lines keep their own
+    ids = {article_id(a) for a in read_all([str(tmp_path / "desk")]) if not isinstance(a, Rejected)}
+    assert {f"j1-{tag}", f"j2-{tag}"} < ids and len(ids) == 4
     assert enriched_ids(broker, ids) == ids
 
 
@@ -102,9 +106,17 @@ def test_rss_feed_over_http_and_follow_never_resends(pipeline_env, broker, tmp_p
         # a follower started after that: conditional GET, nothing resent, across a restart
         follower = subprocess.Popen([sys.executable, "-m", "newswire", "ingest", server.url, "--follow",
                                      "--interval", "0.5"], env=env, stderr=subprocess.PIPE, text=True)
-        time.sleep(4)
+        give_up = threading.Timer(90, follower.terminate)  # a slow machine: wait for lines, not seconds
+        give_up.start()
+        lines = []
+        for line in follower.stderr:
+            lines.append(line)
+            if sum("not modified" in x for x in lines) >= 2:
+                break
+        give_up.cancel()
         follower.terminate()
-        _, err = follower.communicate(timeout=30)
+        _, rest = follower.communicate(timeout=30)
+        err = "".join(lines) + rest
         assert "not modified" in err and "new" not in err.replace("0 new", "")
         assert server.not_modified >= 2
 
@@ -195,7 +207,7 @@ def test_durable_group_resumes_where_it_left_off(pipeline_env, topic, broker):
 
 
 def test_quote_archive_answers_what_did_x_say_about_y(worker, pipeline_env, broker, tmp_path):
-    out = cli(pipeline_env, "ingest", FIXTURES / "wire_story.txt")
+    out = cli(pipeline_env, "ingest", "--ids", "name", FIXTURES / "wire_story.txt")
     assert out.returncode == 0, out.stderr
     run(collect(broker.bootstrap, "news.quotes", lambda rs: any(v["article_id"] == "wire_story" for _, v in rs)))
     db = tmp_path / "quotes.db"

@@ -15,7 +15,7 @@ from tests.helpers import collect, produce, run
 
 
 def ingest(env, *paths):
-    out = subprocess.run([sys.executable, "-m", "newswire", "ingest", "--quiet", *map(str, paths)],
+    out = subprocess.run([sys.executable, "-m", "newswire", "ingest", "--quiet", "--ids", "name", *map(str, paths)],
                          env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     return out.stderr
