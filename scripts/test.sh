@@ -17,6 +17,14 @@ if [ ! -s "$AXE" ]; then
   echo "test: installing axe-core 4.14.1 (npm) for the accessibility audit" >&2
   npm install --silent --no-audit --no-fund --prefix .venv/share/axe axe-core@4.14.1 >/dev/null
 fi
+# The archive's PostgreSQL store is tested against a real server (tests/archive start their own
+# with initdb/pg_ctl in a temp dir): Debian's postgresql package provides them.
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "test: installing postgresql (Debian package) for the archive tests" >&2
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+fi
 # The Compose Specification's JSON schema, to validate docker-compose.yml against: it ships in
 # the docker-compose 1.29.2 wheel (compose/config/compose_spec.json); only that file is kept.
 SPEC=.venv/share/compose-spec/compose_spec.json
