@@ -97,7 +97,18 @@ class SpeakerResolver:
             s, e, ent = hit
             return Speaker(start=s, end=e, text=self.text[s:e], name=ent.name, entity_id=ent.id)
         phrase = self.text[start:end]
-        return Speaker(start=start, end=end, text=phrase, name=phrase.title() if phrase.isupper() else phrase)
+        name = phrase.title() if phrase.isupper() else phrase
+        person = self._person_by_surname(name)
+        if person is not None:
+            return Speaker(start=start, end=end, text=phrase, name=person.name, entity_id=person.id)
+        return Speaker(start=start, end=end, text=phrase, name=name)
+
+    def _person_by_surname(self, name: str) -> Entity | None:
+        """'PENCE' in a transcript is the story's 'Mike Pence'."""
+        for _s, _e, ent in self.mentions:
+            if ent.label == "PERSON" and " " in ent.name and ent.name.rsplit(" ", 1)[1].lower() == name.lower():
+                return ent
+        return None
 
     def continuing(self, before: int) -> Speaker | None:
         """An unattributed quotation right after an attributed one continues that speaker."""

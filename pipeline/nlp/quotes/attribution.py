@@ -79,7 +79,9 @@ def _subject_elsewhere(verb: Token, quoted: list[tuple[int, int]]) -> Token | No
 
 
 def credited(text: str, q: Quotation, resolver: SpeakerResolver) -> Speaker | None:
-    """A speaker named by a dash credit after the quote, or a transcript label inside it."""
+    """A speaker named by a transcript label, a dash credit after the quote, or a label inside it."""
+    if q.label is not None:
+        return resolver.named(*q.label)
     m = _DASH_CREDIT.match(text[q.end:q.end + CREDIT_WINDOW])
     if m:
         start = q.end + m.start(1)
@@ -114,7 +116,9 @@ def speaker_of(doc: Doc, text: str, q: Quotation, resolver: SpeakerResolver,
                marked: list[tuple[int, int]]) -> Speaker | None:
     """The speaker of one quote, remembered for the quotes after it."""
     speaker = None
-    if q.cue is not None:
+    if q.label is not None:
+        speaker = credited(text, q, resolver)
+    if speaker is None and q.cue is not None:
         subj = subject_of(q.cue, marked)
         if subj is not None:
             speaker = resolver.resolve(subj, q.start)

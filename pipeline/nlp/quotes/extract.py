@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Token
 
 from pipeline.nlp.quotes.attribution import speaker_of
 from pipeline.nlp.quotes.cues import characterising_verb, find_cue, is_according, speakers_verb
 from pipeline.nlp.quotes.indirect import find_indirect
-from pipeline.nlp.quotes.marks import Quotation, find_quotations
+from pipeline.nlp.quotes.marks import Quotation, find_quotations, opens_sentence
 from pipeline.nlp.quotes.spans import embedded, make_mixed, merge_split, sentence_like
 from pipeline.nlp.speakers import SpeakerResolver
 from schemas.records import Cue, Entity, NormalisedArticle, Quote, Segment
@@ -18,6 +20,10 @@ MIN_QUOTE_WORDS = 4
 # Below this many words a quotation is a phrase: quoted in passing when lower-case and
 # uncued, and a candidate for the mixed quote of the person's act it sits in
 PHRASE_MAX_WORDS = 8
+# '"We need change," the New York businessman said': words between a short quotation's closing
+# mark and its cue (an attribution with a title and a name)
+ATTRIBUTION_MAX_WORDS = 8
+_CLOSED_BY_COMMA = re.compile(r"[,?!][\"\u201d\u00bb][ \t]")
 
 
 def extract_quotes(doc: Doc, article: NormalisedArticle, entities: list[Entity]) -> list[Quote]:
@@ -57,7 +63,8 @@ def _direct_quotes(doc: Doc, text: str, quotations: list[Quotation]) -> list[Quo
                 verb = speakers_verb(doc, q)
             if verb is not None and make_mixed(q, verb):
                 cue = verb
-        if q.kind == "direct" and n_words < MIN_QUOTE_WORDS and not sentence_like(text, q):
+        if q.kind == "direct" and n_words < MIN_QUOTE_WORDS and not sentence_like(text, q) \
+                and not _attributed_after(text, q, cue):
             continue  # a scare quote, a title or a nickname, not speech
         if q.kind == "direct" and cue is None and n_words < PHRASE_MAX_WORDS and text[q.start].islower():
             continue  # a phrase quoted in passing, with no one saying it
@@ -66,6 +73,13 @@ def _direct_quotes(doc: Doc, text: str, quotations: list[Quotation]) -> list[Quo
         q.cue = cue
         found.append(q)
     return found
+
+
+def _attributed_after(text: str, q: Quotation, cue: Token | None) -> bool:
+    """'"I love you," he said': a quotation closed by a comma and followed by its cue is speech,
+    however short."""
+    return cue is not None and cue.idx >= q.end and _CLOSED_BY_COMMA.match(text, q.end) is not None \
+        and len(text[q.end:cue.idx].split()) <= ATTRIBUTION_MAX_WORDS and opens_sentence(text, q.start)
 
 
 def _cue_record(text: str, tok: Token | None) -> Cue | None:

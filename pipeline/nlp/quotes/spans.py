@@ -15,10 +15,10 @@ from pipeline.nlp.cues import SPEECH_FORMS
 from pipeline.nlp.quotes.cues import token_at
 from pipeline.nlp.quotes.marks import Quotation
 
-# '"...," said Rep. Diane Russell, a Maine legislator and ..., "..."': the longest attribution
-# (name with apposition) between the two parts of a split quotation; chosen on PolNeAR train,
-# where 20 joined the split quotes an apposition carries without joining separate quotations
-SPLIT_ATTRIBUTION_MAX_WORDS = 20
+# a sentence ends inside the attribution between two quotations ('..., who works in retail.
+# Roloson supports Clinton. "..."'): they are two quotes. A full stop after a short capitalised
+# word ('Rep.', 'Sept.', 'St.') is an abbreviation, not a sentence end.
+_SENTENCE_END = re.compile(r"(?:[a-z]{3,}|[A-Z][a-z]{4,}|\d)[.!?][ \t]+[A-Z\"\u201c]")
 
 
 def edges(toks: list[Token]) -> list[Token]:
@@ -115,7 +115,7 @@ def merge_split(text: str, quotations: list[Quotation]) -> list[Quotation]:
             between = text[prev.end:q.start]
             if (
                 "\n" not in between
-                and len(between.split()) <= SPLIT_ATTRIBUTION_MAX_WORDS
+                and _SENTENCE_END.search(between.rstrip(" \t\"\u201c")) is None
                 and re.match(r"^,[\"\u201d]?\s", between)
                 and between.rstrip(" \t\"\u201c").endswith((",", ".", ":"))
                 and sum(w.lower().strip(",.:") in SPEECH_FORMS for w in between.split()) == 1
