@@ -134,3 +134,18 @@ def test_search_command_answers_and_refuses(broker, store_url, tmp_path):
     assert bad.returncode == 2 and "unexpected \"'\" at column 1" in bad.stderr
     with open_store(store_url) as s:
         assert s.stats()["articles"] == 1
+
+
+def test_retention_setting_purges_old_articles_at_start(broker, store_url):
+    with open_store(store_url, create=True) as s:
+        from pipeline.archive.rows import article_row
+
+        s.write([article_row(encode(story("old")), time.time() - 40 * 86400),
+                 article_row(encode(story("recent")), time.time() - 2 * 86400)], [])
+    env = {**archive_env(broker, store_url, uuid.uuid4().hex[:8]), "NEWSWIRE_ARCHIVE_RETENTION": "30"}
+    done = subprocess.run([sys.executable, "-m", "newswire", "archive", "--until-idle", "2"], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "retention 30 days: deleted 1 articles, 0 dead letters" in done.stderr
+    with open_store(store_url) as s:
+        assert s.article("old") is None and s.article("recent") is not None
