@@ -9,7 +9,7 @@ schemas of the records it touches.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 
@@ -22,7 +22,7 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def schema_for(name: str) -> dict[str, Any]:
-    mode = "validation" if name in INPUT_RECORDS else "serialization"
+    mode: Literal["validation", "serialization"] = "validation" if name in INPUT_RECORDS else "serialization"
     schema = ALL_RECORDS[name].model_json_schema(mode=mode)
     schema["$schema"] = DIALECT
     schema["$id"] = f"https://newswire.invalid/schemas/v{MAJOR}/{name}.schema.json"
