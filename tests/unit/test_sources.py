@@ -120,3 +120,32 @@ def test_units_count_the_files_a_pass_reads():
         s.unit_done = lambda: done.append(1)
         list(s.read())
     assert [s.units() for s in sources] == [5, 1] and len(done) == 6
+
+
+def test_a_new_source_plugs_in_through_the_registry_alone(monkeypatch, tmp_path):
+    """What "Adding a source" in the README promises: a class and its line in SOURCES."""
+    from collections.abc import Iterator
+
+    from pipeline import sources
+    from pipeline.sources.base import Item, Source, validate
+
+    class Lines(Source):
+        name = "lines"
+
+        @classmethod
+        def claims(cls, given: str) -> bool:
+            return given.endswith(".lines")
+
+        def read(self) -> Iterator[Item]:
+            for n, text in enumerate(Path(self.given).read_text().splitlines(), 1):
+                yield validate({"source": "lines", "body": text}, f"{self.given}:{n}")
+
+    monkeypatch.setattr(sources, "SOURCES", [Lines, *sources.SOURCES])
+    path = tmp_path / "wire.lines"
+    path.write_text("ROME - One.\n\nPARIS - Two.\n")
+    picked = sources.source_for(str(path))
+    items = list(picked.read())
+    assert isinstance(picked, Lines) and [getattr(i, "body", None) for i in items] == ["ROME - One.", None,
+                                                                                      "PARIS - Two."]
+    assert items[1].reason == "field 'body': an article needs a non-empty body or html"
+    assert len({article_id(i) for i in articles(items)}) == 2
