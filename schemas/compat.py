@@ -58,6 +58,9 @@ class _Walker:
                 return  # a recursive schema: this pair is already being compared
             self._seen.add(refs)
         old, new = self._resolve(old, self.old_root), self._resolve(new, self.new_root)
+        (old, old_null), (new, new_null) = _split_null(old), _split_null(new)
+        if old_null != new_null:
+            self.problems.append(f"{path}: {'no longer nullable' if old_null else 'now nullable'}")
         for key in sorted((set(old) | set(new)) - ANNOTATIONS - _STRUCTURE):
             if old.get(key) != new.get(key):
                 self.problems.append(f"{path}: {key} changed from {_show(old.get(key))} to {_show(new.get(key))}")
@@ -102,6 +105,15 @@ class _Walker:
         if a == b or b is True:  # opening an object breaks no one
             return
         self.problems.append(f"{path}: additionalProperties changed from {_show(a)} to {_show(b)}")
+
+
+def _split_null(schema: Schema) -> tuple[Schema, bool]:
+    """``anyOf [X, {"type": "null"}]`` as (X, nullable): so that a field losing its null is one change."""
+    branches = schema.get("anyOf")
+    if not branches or {"type": "null"} not in branches or len(branches) != 2:
+        return schema, False
+    (inner,) = [b for b in branches if b != {"type": "null"}]
+    return {**{k: v for k, v in schema.items() if k != "anyOf"}, **inner}, True
 
 
 def _show(value: object) -> str:
