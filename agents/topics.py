@@ -25,13 +25,25 @@ def declare(app: faust.App, settings: Settings) -> Topics:
     config = {"min.insync.replicas": str(settings.min_insync_replicas)} if settings.min_insync_replicas else None
 
     def topic(name: str) -> faust.TopicT:
+        # internal: Faust creates the topic (partitions, replication, config) before it subscribes.
+        # Apache Kafka, unlike Tansu, does not create a topic a consumer asks for, and aiokafka
+        # looks again only after metadata_max_age (5 min): a fresh cluster sat idle that long.
         return app.topic(name, key_type=bytes, value_type=bytes, key_serializer="raw",
-                         value_serializer="raw", partitions=settings.partitions, config=config)
+                         value_serializer="raw", partitions=settings.partitions, config=config, internal=True)
 
-    return Topics(
+    topics = Topics(
         raw=topic(settings.topic_raw),
         normalised=topic(settings.topic_normalised),
         enriched=topic(settings.topic_enriched),
         quotes=topic(settings.topic_quotes),
         deadletter=topic(settings.topic_deadletter),
     )
+
+    @app.task
+    async def create_output_topics() -> None:
+        """Outputs exist as soon as a worker runs: subscribers of news.deadletter need not wait
+        for the first dead letter, and no topic is left to the broker's auto-creation defaults."""
+        for t in (topics.enriched, topics.quotes, topics.deadletter):
+            await t.maybe_declare()
+
+    return topics

@@ -1,0 +1,134 @@
+"""Apache Kafka for the tests: one three-node KRaft cluster per session (combined broker and
+controller nodes, started from the jars that ``kafka/pom.xml`` fetches), every topic with
+replication factor 3 and ``min.insync.replicas=2``, every producer with ``acks=all``.
+
+A test here never skips: without the jars or Java it fails and says how to get them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from pipeline.broker import free_port
+from pipeline.kafka_local import KafkaError, LocalKafka, java_binary, kafka_lib, kafka_version
+from tests.reliability.harness import Workers
+
+NODES = 3
+REPLICATION = 3
+MIN_INSYNC = 2  # one node of three may be lost without refusing a write
+APP_ID = f"kafka-{uuid.uuid4().hex[:6]}"  # one consumer group for the session: each test goes on where the last stopped
+
+
+def require_kafka() -> Path:
+    try:
+        java_binary()
+        return kafka_lib()
+    except KafkaError as exc:
+        pytest.fail(f"the Apache Kafka tests cannot run: {exc}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def kafka_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalKafka]:
+    require_kafka()
+    cluster = LocalKafka(tmp_path_factory.mktemp("kafka"), nodes=NODES, min_insync_replicas=MIN_INSYNC)
+    t0 = time.monotonic()
+    cluster.start()
+    print(f"\n[kafka] Apache Kafka {kafka_version()}: {NODES} nodes on {cluster.bootstrap} "
+          f"started in {time.monotonic() - t0:.1f}s")
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+def cluster_env(cluster: LocalKafka, data_dir: Path) -> dict[str, str]:
+    """What a newswire process needs to run on the cluster, as a user would set it."""
+    return {**os.environ, "NEWSWIRE_BROKER": cluster.url, "NEWSWIRE_APP_ID": APP_ID,
+            "NEWSWIRE_REPLICATION_FACTOR": str(REPLICATION), "NEWSWIRE_MIN_INSYNC_REPLICAS": str(MIN_INSYNC),
+            "NEWSWIRE_DATA_DIR": str(data_dir)}
+
+
+@pytest.fixture(scope="session")
+def kafka_env(kafka_cluster: LocalKafka, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    return cluster_env(kafka_cluster, tmp_path_factory.mktemp("newswire-kafka"))
+
+
+@dataclass
+class ClusterWorkers(Workers):
+    """The reliability suite's workers, pointed at the cluster with its replication settings."""
+
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def env(self, port: int) -> dict[str, str]:
+        return {**super().env(port), **self.extra}
+
+
+def ready(port: int) -> bool:
+    with contextlib.suppress(OSError), urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
+        return r.status == 200
+    return False
+
+
+@contextlib.contextmanager
+def newswire_run(env: dict[str, str], log: Path, *args: str, workers: int = 1,
+                 timeout: float = 180.0) -> Iterator[subprocess.Popen[bytes]]:
+    """``newswire run`` as the README starts it; yields once every worker answers /readyz."""
+    port = int(env["NEWSWIRE_WEB_PORT"])
+    with open(log, "ab") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "newswire", "run", "--workers", str(workers), *args],
+                                env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + timeout
+        while not all(ready(port + i) for i in range(workers)):
+            if proc.poll() is not None:
+                raise RuntimeError(f"newswire run exited with {proc.returncode}; see {log}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"newswire run not ready in {timeout:.0f}s; see {log}")
+            time.sleep(0.5)
+        yield proc
+    finally:
+        stop_run(proc)
+
+
+def stop_run(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (run stops its workers and broker); whatever is left of its group is killed."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(90)
+        except subprocess.TimeoutExpired:
+            pass
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(10)
+
+
+def web_env(env: dict[str, str], workers: int = 1) -> dict[str, str]:
+    """``env`` with a web port whose next ``workers - 1`` ports are free too."""
+    while True:
+        port = free_port()
+        if all(free_port_at(port + i) for i in range(workers)):
+            return {**env, "NEWSWIRE_WEB_PORT": str(port)}
+
+
+def free_port_at(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True

@@ -1,0 +1,83 @@
+"""The pipeline on a three-node Apache Kafka cluster (`newswire run --workers 2`) writes exactly
+the records it writes on the embedded broker: the demo feed, the seed story and our own wire
+story, compared field by field except the times (when it was received, how long stages took)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import orjson
+
+from pipeline.broker import EmbeddedBroker, free_port
+from tests.conftest import wire_stories
+from tests.helpers import collect, run
+from tests.kafka.conftest import newswire_run, web_env
+
+TIMES = ("received_at",)  # when the article arrived: differs between any two runs
+
+
+def comparable(record: dict) -> dict:
+    """The record without its times (``received_at``, the pipeline's stage timings)."""
+    out = {k: v for k, v in record.items() if k not in TIMES}
+    if isinstance(out.get("pipeline"), dict):
+        out["pipeline"] = {k: v for k, v in out["pipeline"].items() if k != "timings"}
+    return out
+
+
+def outputs(bootstrap: str, ids: set[str] | None, expected: int) -> tuple[dict[str, dict], list[bytes]]:
+    """Enriched articles by id (every copy must be identical) and the sorted quote records."""
+    def complete(records: list) -> bool:
+        got = {v.get("id") for _, v in records}
+        return ids <= got if ids is not None else len(got) >= expected
+
+    enriched = run(collect(bootstrap, "news.enriched", complete, timeout=240))
+    articles: dict[str, dict] = {}
+    for _, v in enriched:
+        if ids is not None and v["id"] not in ids:
+            continue
+        seen = articles.setdefault(v["id"], comparable(v))
+        assert seen == comparable(v), f"two different records for {v['id']}"
+    quotes = run(collect(bootstrap, "news.quotes", lambda rs: False, timeout=8))
+    mine = {orjson.dumps(comparable(v), option=orjson.OPT_SORT_KEYS) for _, v in quotes
+            if v.get("article_id") in articles}
+    return articles, sorted(mine)
+
+
+def ingest(env: dict[str, str], paths: list[Path]) -> None:
+    out = subprocess.run([sys.executable, "-m", "newswire", "ingest", "--quiet", *map(str, paths)],
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+
+
+def test_demo_feed_and_seed_story_same_as_on_the_embedded_broker(kafka_env, kafka_cluster, tmp_path):
+    stories = wire_stories()
+    demo_count = len(list((Path(__file__).resolve().parents[2] / "pipeline" / "demo" / "stories").glob("*.txt")))
+    expected = demo_count + len(stories)
+
+    # the reference: the embedded broker, one worker, started by `newswire run --demo`
+    with EmbeddedBroker("127.0.0.1", free_port(), log_path=tmp_path / "tansu.log") as tansu:
+        env = web_env({**os.environ, "NEWSWIRE_BROKER": tansu.url, "NEWSWIRE_APP_ID": f"ref-{uuid.uuid4().hex[:6]}",
+                       "NEWSWIRE_DATA_DIR": str(tmp_path / "tansu-data")})
+        with newswire_run(env, tmp_path / "run-tansu.log", "--demo"):
+            ingest(env, stories)
+            reference, reference_quotes = outputs(tansu.bootstrap, None, expected)
+    assert len(reference) == expected
+    assert reference_quotes, "the demo feed has quotes"
+
+    env = web_env(kafka_env, workers=2)
+    with newswire_run(env, tmp_path / "run-kafka.log", "--demo", workers=2):
+        ingest(env, stories)
+        on_kafka, kafka_quotes = outputs(kafka_cluster.bootstrap, set(reference), expected)
+
+    assert sorted(on_kafka) == sorted(reference)
+    for article_id, record in reference.items():
+        for name, value in record.items():
+            assert on_kafka[article_id].get(name) == value, f"{article_id}: field {name!r} differs"
+        assert on_kafka[article_id].keys() == record.keys()
+    assert kafka_quotes == reference_quotes
+    print(f"\n[kafka] same output: {len(reference)} articles, {len(reference_quotes)} quote records "
+          "identical on Tansu and on the 3-node cluster")
