@@ -17,6 +17,12 @@ if [ ! -s "$AXE" ]; then
   echo "test: installing axe-core 4.14.1 (npm) for the accessibility audit" >&2
   npm install --silent --no-audit --no-fund --prefix .venv/share/axe axe-core@4.14.1 >/dev/null
 fi
+# Ajv (npm) validates pipeline outputs against the JSON Schemas as a Node consumer would
+# (tests/contract); pinned, in the ignored .venv like axe-core.
+if [ ! -d .venv/share/ajv/node_modules/ajv-formats ]; then
+  echo "test: installing ajv 8.20.0 and ajv-formats 3.0.1 (npm) for the contract tests" >&2
+  npm install --silent --no-audit --no-fund --prefix .venv/share/ajv ajv@8.20.0 ajv-formats@3.0.1 >/dev/null
+fi
 # The archive's PostgreSQL store is tested against a real server (tests/archive start their own
 # with initdb/pg_ctl in a temp dir): Debian's postgresql package provides them.
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then

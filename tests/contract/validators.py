@@ -1,6 +1,6 @@
 """The two validators contract tests run records through: Python ``jsonschema`` with format
-checking on, and Ajv in Node (what a JavaScript consumer runs), installed on first use into the
-ignored ``.node/`` folder."""
+checking on, and Ajv in Node (what a JavaScript consumer runs), which scripts/test.sh installs
+into the ignored ``.venv/share/ajv`` (and this module too, on first use, when run on its own)."""
 
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ from schemas.generate import SCHEMA_DIR, schema_for
 from schemas.records import ALL_RECORDS
 
 ROOT = Path(__file__).resolve().parents[2]
-NODE_DIR = ROOT / ".node"
+NODE_DIR = ROOT / ".venv" / "share" / "ajv"
 AJV_SCRIPT = Path(__file__).with_name("ajv_validate.cjs")
-# Ajv 8 (draft 2020-12) and ajv-formats 3: the versions the README's consumer snippet uses.
-AJV_PACKAGES = ("ajv@8", "ajv-formats@3")
+# Ajv 8 (draft 2020-12) and ajv-formats 3, pinned as in scripts/test.sh.
+AJV_PACKAGES = ("ajv@8.20.0", "ajv-formats@3.0.1")
 
 
 @cache
