@@ -1,18 +1,24 @@
-"""Trending entities and most-quoted speakers, counted in Faust windowed tables.
+"""Trending entities and most-quoted speakers, counted in a Faust windowed table.
 
-Counts are kept per ten-second tumbling window for an hour; "trending" is the sum over the
-last 15 minutes. Each worker publishes the top of its table partitions in its stats, and the
-dashboard adds them up.
+Counts are kept per ten-second tumbling window for twenty minutes; "trending" is the sum over
+the last 15 minutes. Each worker publishes the top of its active table partitions in its
+stats, and the dashboard merges them.
 
 A table key must always be updated from the same partition, so that exactly one worker
 counts it. The enrich agent therefore routes each entity id to a partition of the internal
 ``trend-counts`` topic itself (``partition_of``) and sends one message per partition per
-batch with the counts of all the ids that live there.
+batch with the articles that name the ids living there.
 
-The table key is that partition, and the value the window's ``{entity id: count}``: one
-changelog record per table per message. Keyed by entity id, every mention in a batch was its
-own changelog record (about 18 an article), and those sends cost the two-core pipeline a
-twentieth of its throughput. Ten-second windows keep each record small (a few kB at full load).
+The table key is that partition, and the value the window's ``{"e": {entity id: articles},
+"s": {speaker id: quotes}, "a": [article ids]}``: one changelog record per message. Keyed by
+entity id, every mention in a batch was its own changelog record (about 18 an article), and
+those sends cost the two-core pipeline a twentieth of its throughput.
+
+An entity counts once per article and a speaker once per quote, however often the article is
+delivered: the pipeline is at-least-once, and a rebalance or a crash sends some articles
+through enrich twice (a test saw every count of a two-worker run doubled). The article ids
+in the kept windows are the duplicate check, so it survives a partition moving to another
+worker with the table.
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ from schemas.records import EnrichedArticle
 WINDOW_S = 10
 SHOW_LAST_S = 15 * 60
 TOP_N = 10  # the dashboard's lists
+KEEP_S = SHOW_LAST_S + 5 * 60  # windows older than the shown 15 minutes are of no use
+REBUILD_SEEN_S = 60.0  # drop ids of expired windows from the duplicate check this often
 
 
 def partition_of(entity_id: str, partitions: int) -> int:
@@ -38,20 +46,41 @@ def partition_of(entity_id: str, partitions: int) -> int:
 
 
 def trend_counts(articles: list[EnrichedArticle], partitions: int) -> dict[int, bytes]:
-    """One message per partition: ``{"entities": {id: [name, label, n]}, "speakers": {...}}``."""
-    by_partition: dict[int, dict] = defaultdict(lambda: {"entities": {}, "speakers": {}})
+    """One message per partition: ``{"names": {id: [name, label]}, "articles": {article id:
+    {"e": [entity ids], "s": {speaker id: quotes}}}}``. Per article, so that a copy of an
+    article (at-least-once redelivery after a crash or a rebalance) is counted once."""
+    by_partition: dict[int, dict] = defaultdict(lambda: {"names": {}, "articles": {}})
     for article in articles:
         for entity in article.entities:
-            counts = by_partition[partition_of(entity.id, partitions)]["entities"]
-            counts.setdefault(entity.id, [entity.name, entity.label, 0])[2] += 1
+            message = by_partition[partition_of(entity.id, partitions)]
+            message["names"].setdefault(entity.id, [entity.name, entity.label])
+            message["articles"].setdefault(article.id, {"e": [], "s": {}})["e"].append(entity.id)
         for quote in article.quotes:
             speaker = quote.speaker
             if speaker is None or not speaker.entity_id:
                 continue
-            counts = by_partition[partition_of(speaker.entity_id, partitions)]["speakers"]
-            label = speaker.entity_id.split(":", 1)[0]
-            counts.setdefault(speaker.entity_id, [speaker.name or speaker.text, label, 0])[2] += 1
+            sid = speaker.entity_id
+            message = by_partition[partition_of(sid, partitions)]
+            message["names"].setdefault(sid, [speaker.name or speaker.text, sid.split(":", 1)[0]])
+            slot = message["articles"].setdefault(article.id, {"e": [], "s": {}})["s"]
+            slot[sid] = slot.get(sid, 0) + 1
     return {p: orjson.dumps(v) for p, v in by_partition.items()}
+
+
+def new_articles(message: dict, seen: set[str]) -> dict:
+    """The window delta of one message, leaving out articles already counted (``seen``,
+    updated): ``{"e": {entity id: articles}, "s": {speaker id: quotes}, "a": [article ids]}``."""
+    delta: dict = {"e": {}, "s": {}, "a": []}
+    for article_id, parts in message.get("articles", {}).items():
+        if article_id in seen:
+            continue
+        seen.add(article_id)
+        delta["a"].append(article_id)
+        for eid in parts.get("e", []):
+            delta["e"][eid] = delta["e"].get(eid, 0) + 1
+        for sid, n in parts.get("s", {}).items():
+            delta["s"][sid] = delta["s"].get(sid, 0) + n
+    return delta
 
 
 def _from_id(entity_id: str) -> dict:
@@ -61,10 +90,13 @@ def _from_id(entity_id: str) -> dict:
     return {"id": entity_id, "name": slug.replace("-", " ") or entity_id, "label": label if slug else ""}
 
 
-def add_counts(window: dict[str, int], delta: dict[str, int]) -> dict[str, int]:
-    """The table operation: the window's counts plus one message's."""
-    for key, n in delta.items():
-        window[key] = window.get(key, 0) + n
+def add_counts(window: dict, delta: dict) -> dict:
+    """The table operation: the window's counts and article ids plus one message's."""
+    for kind in ("e", "s"):
+        counts = window.setdefault(kind, {})
+        for key, n in delta.get(kind, {}).items():
+            counts[key] = counts.get(key, 0) + n
+    window.setdefault("a", []).extend(delta.get("a", []))
     return window
 
 
@@ -74,24 +106,36 @@ def register(ctx: Context) -> None:
                              key_serializer="raw", value_serializer="raw", partitions=settings.partitions,
                              internal=True)  # created before the subscription (see agents/topics.py)
     ctx.topics_extra["trend_counts"] = counts_topic
-    entity_counts = app.Table("trending-entities", default=dict, partitions=settings.partitions).tumbling(
-        WINDOW_S, expires=timedelta(hours=1))
-    speaker_counts = app.Table("quoted-speakers", default=dict, partitions=settings.partitions).tumbling(
-        WINDOW_S, expires=timedelta(hours=1))
+    windows = app.Table("trend-windows", default=dict, partitions=settings.partitions).tumbling(
+        WINDOW_S, expires=timedelta(seconds=KEEP_S))
     names: dict[str, dict] = {}
+    seen: dict[str, set[str]] = {}  # bucket -> ids of the articles its kept windows counted
+
+    def seen_in(bucket: str) -> set[str]:
+        """Built from the table itself, so a worker that takes over a partition knows which
+        articles the previous owner already counted."""
+        if bucket not in seen:
+            ids: set[str] = set()
+            for (b, _window), value in list(windows.table.data.items()):
+                if b == bucket:
+                    ids.update(value.get("a", []))
+            seen[bucket] = ids
+        return seen[bucket]
 
     @app.agent(counts_topic, name="trends")
     async def count(stream):  # noqa: ANN001, ANN202
         async for event in stream.events():
             message = orjson.loads(event.value)
             bucket = f"p{event.message.partition}"  # always updated from this partition
-            for table, field in ((entity_counts, "entities"), (speaker_counts, "speakers")):
-                delta: dict[str, int] = {}
-                for key, (name, label, n) in message.get(field, {}).items():
-                    names.setdefault(key, {"id": key, "name": name, "label": label})
-                    delta[key] = n
-                if delta:
-                    table[bucket].apply(add_counts, delta)
+            for key, (name, label) in message.get("names", {}).items():
+                names.setdefault(key, {"id": key, "name": name, "label": label})
+            delta = new_articles(message, seen_in(bucket))
+            if delta["a"]:
+                windows[bucket].apply(add_counts, delta)
+
+    @app.timer(interval=REBUILD_SEEN_S)
+    async def forget_expired() -> None:
+        seen.clear()  # rebuilt from the windows still kept, on the next message
 
     def active_buckets() -> set[str]:
         """Buckets of this worker's *active* partitions. The store also holds standby copies
@@ -103,17 +147,20 @@ def register(ctx: Context) -> None:
         name = counts_topic.get_topic_name()
         return {f"p{tp.partition}" for tp in assignment if tp.topic == name}
 
-    def top(table, limit: int = TOP_N) -> list[dict]:  # noqa: ANN001
+    def top(kind: str, limit: int = TOP_N) -> list[dict]:
         """This worker's top ``limit``. An id lives on one partition, so one worker, so the
         merge of every worker's top ``limit`` holds the group's true top ``limit``."""
         cutoff = time.time() - SHOW_LAST_S
         buckets = active_buckets()
+        for bucket in list(seen):
+            if bucket not in buckets:
+                del seen[bucket]  # revoked: the next owner's counts are not ours to remember
         totals: dict[str, int] = {}
-        for (bucket, (start, _end)), counts in list(table.table.data.items()):
+        for (bucket, (start, _end)), value in list(windows.table.data.items()):
             if bucket in buckets and start >= cutoff - WINDOW_S:
-                for key, count in counts.items():
+                for key, count in value.get(kind, {}).items():
                     totals[key] = totals.get(key, 0) + count
         ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         return [{**(names.get(k) or _from_id(k)), "count": c} for k, c in ranked]
 
-    ctx.trends = lambda: {"entities": top(entity_counts), "speakers": top(speaker_counts)}  # type: ignore[attr-defined]
+    ctx.trends = lambda: {"entities": top("e"), "speakers": top("s")}  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import DEMO, FIXTURES
 from tests.helpers import collect, produce, run
+from tests.hostile import HOSTILE
 
 
 def ingest(env, *paths):
@@ -85,18 +86,7 @@ def test_hostile_inputs_are_processed_or_dead_lettered_never_stuck(worker, pipel
     a reason code, and the message after them is processed normally."""
     from pipeline.errors import Reason
 
-    nested = "<html><body>" + "<div>" * 5000 + "<p>LONDON (Reuters) - Deep.</p>" + "</div>" * 5000 + "</body></html>"
-    hostile = {
-        "h-bad-utf8": b'{"id": "h-bad-utf8", "body": "caf\xe9 \xff\xfe society"}',
-        "h-nested": orjson.dumps({"id": "h-nested", "content_type": "text/html", "html": nested}),
-        "h-one-line": orjson.dumps({"id": "h-one-line", "body": "word" * 250_000}),  # 1 MB, no newline
-        "h-control": orjson.dumps({"id": "h-control", "body": "PARIS (AFP) -\x00\x07 Talks\u200b ended\u200d on "
-                                   "Monday.\x1b[31m \ufeff\"We agree,\" Anne\u200bMarie Roux said."}),
-        "h-russian": orjson.dumps({"id": "h-russian", "body": "МОСКВА, 24 августа - Переговоры продолжатся, "
-                                   "заявил министр иностранных дел во вторник."}),
-        "h-array": b"[1, 2, 3]",
-        "h-null-body": orjson.dumps({"id": "h-null-body", "body": None, "html": None}),
-    }
+    hostile = HOSTILE
     good = (b"after-hostile", orjson.dumps({"id": "after-hostile", "body": "OSLO (Reuters) - The port reopened."}))
     run(produce(broker.bootstrap, "news.raw", [*((k.encode(), v) for k, v in hostile.items()), good]))
 

@@ -2,7 +2,7 @@
 
 import orjson
 
-from agents.trends import add_counts, partition_of, trend_counts
+from agents.trends import add_counts, new_articles, partition_of, trend_counts
 from schemas.records import EnrichedArticle
 
 
@@ -25,20 +25,34 @@ def test_partition_is_stable_and_in_range():
     assert {partition_of(f"ORG:{n}", 4) for n in range(200)} == {0, 1, 2, 3}
 
 
-def test_counts_are_summed_per_batch_and_sent_to_the_owning_partition():
+def test_articles_are_sent_to_the_partitions_owning_their_ids():
     batch = [
         article("a", [("ORG:taliban", "ORG", "Taliban"), ("GPE:kabul", "GPE", "Kabul")],
                 [("PERSON:saleh", "Amrullah Saleh"), ("PERSON:saleh", "Amrullah Saleh")]),
         article("b", [("ORG:taliban", "ORG", "Taliban")], []),
     ]
     messages = {p: orjson.loads(v) for p, v in trend_counts(batch, 4).items()}
-    entities = {k: v for m in messages.values() for k, v in m["entities"].items()}
-    speakers = {k: v for m in messages.values() for k, v in m["speakers"].items()}
-    assert entities == {"ORG:taliban": ["Taliban", "ORG", 2], "GPE:kabul": ["Kabul", "GPE", 1]}
-    assert speakers == {"PERSON:saleh": ["Amrullah Saleh", "PERSON", 2]}
+    names = {k: v for m in messages.values() for k, v in m["names"].items()}
+    assert names == {"ORG:taliban": ["Taliban", "ORG"], "GPE:kabul": ["Kabul", "GPE"],
+                     "PERSON:saleh": ["Amrullah Saleh", "PERSON"]}
+    delta = {"e": {}, "s": {}, "a": []}
+    for message in messages.values():
+        add_counts(delta, new_articles(message, set()))
+    assert delta["e"] == {"ORG:taliban": 2, "GPE:kabul": 1}
+    assert delta["s"] == {"PERSON:saleh": 2}
     for partition, message in messages.items():
-        for key in [*message["entities"], *message["speakers"]]:
-            assert partition_of(key, 4) == partition
+        for parts in message["articles"].values():
+            for key in [*parts["e"], *parts["s"]]:
+                assert partition_of(key, 4) == partition
+
+
+def test_a_redelivered_article_is_counted_once():
+    message = orjson.loads(trend_counts([article("a", [("ORG:un", "ORG", "UN")], [])], 1)[0])
+    seen: set[str] = set()
+    window: dict = {}
+    add_counts(window, new_articles(message, seen))
+    add_counts(window, new_articles(message, seen))  # the same article again, after a rebalance
+    assert window == {"e": {"ORG:un": 1}, "s": {}, "a": ["a"]}
 
 
 def test_quotes_without_a_linked_speaker_are_not_counted():
@@ -47,7 +61,7 @@ def test_quotes_without_a_linked_speaker_are_not_counted():
 
 
 def test_a_window_adds_each_message_to_its_counts():
-    window: dict[str, int] = {}
-    add_counts(window, {"ORG:taliban": 2, "GPE:kabul": 1})
-    add_counts(window, {"ORG:taliban": 3})
-    assert window == {"ORG:taliban": 5, "GPE:kabul": 1}
+    window: dict = {}
+    add_counts(window, {"e": {"ORG:taliban": 2, "GPE:kabul": 1}, "s": {}, "a": ["x", "y"]})
+    add_counts(window, {"e": {"ORG:taliban": 3}, "s": {"PERSON:saleh": 1}, "a": ["z"]})
+    assert window == {"e": {"ORG:taliban": 5, "GPE:kabul": 1}, "s": {"PERSON:saleh": 1}, "a": ["x", "y", "z"]}
