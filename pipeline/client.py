@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import aclosing
 from typing import Any
 
@@ -71,7 +71,7 @@ def pipeline_topics(settings: Settings) -> set[str]:
 async def _start(consumer: AIOKafkaConsumer, settings: Settings) -> None:
     try:
         await consumer.start()
-    except KafkaConnectionError as exc:
+    except KafkaConnectionError:
         await consumer.stop()  # else aiokafka warns "Unclosed AIOKafkaConsumer" at exit
         raise BrokerUnavailable(settings.bootstrap_servers) from None
 
@@ -130,7 +130,7 @@ async def subscribe_records(
     settings: Settings, topic: str, group: str | None = None, from_beginning: bool = False,
     idle_timeout: float | None = None, done_on_yield: bool = False,
     report: Callable[[str], None] = _stderr,
-) -> AsyncIterator[tuple[bytes, int]]:
+) -> AsyncGenerator[tuple[bytes, int], None]:
     """(value, timestamp ms) of every record on ``topic``; see the module docstring for groups.
 
     ``done_on_yield``: count a record as handled as soon as it is handed over (for callers whose
@@ -187,7 +187,7 @@ async def subscribe_records(
 
 async def subscribe_raw(settings: Settings, topic: str, filters: Filters | None = None,
                         keep_duplicates: bool = False, delivered: DeliveredIds | None = None,
-                        **kwargs: Any) -> AsyncIterator[bytes]:
+                        **kwargs: Any) -> AsyncGenerator[bytes, None]:
     """Raw JSON values, optionally filtered (see ``pipeline.filters``), each record once.
 
     A record whose id (``pipeline.delivered.record_key``) this reader already delivered is
@@ -213,7 +213,7 @@ async def subscribe_raw(settings: Settings, topic: str, filters: Filters | None 
 
 
 async def enriched_articles(settings: Settings | None = None, filters: Filters | None = None,
-                            **kwargs) -> AsyncIterator[EnrichedArticle]:  # noqa: ANN003
+                            **kwargs: Any) -> AsyncIterator[EnrichedArticle]:
     """Typed records from ``news.enriched``; kwargs: group, from_beginning, idle_timeout,
     keep_duplicates (each article once per reader by default)."""
     settings = settings or get_settings()
@@ -223,7 +223,7 @@ async def enriched_articles(settings: Settings | None = None, filters: Filters |
 
 
 async def quote_records(settings: Settings | None = None, filters: Filters | None = None,
-                        **kwargs) -> AsyncIterator[QuoteRecord]:  # noqa: ANN003
+                        **kwargs: Any) -> AsyncIterator[QuoteRecord]:
     """Typed records from ``news.quotes`` (one per quote, keyed by speaker entity id)."""
     settings = settings or get_settings()
     async with aclosing(subscribe_raw(settings, settings.topic_quotes, filters, **kwargs)) as values:

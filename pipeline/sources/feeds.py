@@ -34,9 +34,9 @@ def is_feed(given: str) -> bool:
     return given.startswith(("http://", "https://")) or Path(given).suffix.lower() in FEED_SUFFIXES
 
 
-def _published(entry: dict[str, Any]) -> datetime | None:
+def _published(entry: dict[str, Any]) -> str | None:
     parsed = entry.get("published_parsed") or entry.get("updated_parsed")
-    return datetime.fromtimestamp(calendar.timegm(parsed), UTC) if parsed else None
+    return datetime.fromtimestamp(calendar.timegm(parsed), UTC).isoformat() if parsed else None
 
 
 def entry_to_article(feed: str, entry: dict[str, Any], feed_title: str | None) -> RawArticle:
