@@ -166,7 +166,7 @@ def cmd_search(args: argparse.Namespace) -> dict:
                 log(f"[{name}] {filled}")
                 if name == "postgresql":
                     with open_store(url) as store:
-                        store._execute("ANALYZE")  # what autovacuum does soon after a bulk load
+                        store._execute("ANALYZE")  # type: ignore[attr-defined]  # what autovacuum does after a bulk load
                 log(f"[{name}] {len(QUERIES) + 2} searches x {args.repeat} ...")
                 timed = time_queries(url, args.repeat)
                 log(f"[{name}] p50 {timed['p50_ms']} ms, p95 {timed['p95_ms']} ms, worst {timed['worst_query']} "

@@ -103,7 +103,8 @@ def article_row(value: bytes, seen_at: float) -> ArticleRow:
     if not isinstance(rec, dict) or not isinstance(rec.get("id"), str) or not rec["id"]:
         raise NotArchivable("no article id")
     article_id = rec["id"]
-    text = rec.get("text") if isinstance(rec.get("text"), str) else ""
+    raw_text = rec.get("text")
+    text: str = raw_text if isinstance(raw_text, str) else ""
     text = text.replace("\x00", "") if "\x00" in text else text  # PostgreSQL text cannot hold NUL
     published = _str(rec.get("published_at"))
     mentions: list[MentionRow] = []
@@ -120,7 +121,8 @@ def article_row(value: bytes, seen_at: float) -> ArticleRow:
     for n, q in enumerate(rec.get("quotes") or []):
         if not isinstance(q, dict):
             continue
-        speaker = q.get("speaker") if isinstance(q.get("speaker"), dict) else {}
+        raw_speaker = q.get("speaker")
+        speaker: dict = raw_speaker if isinstance(raw_speaker, dict) else {}
         name = _str(speaker.get("name")) or _str(speaker.get("text"))
         ent_id = _str(speaker.get("entity_id"))
         start, end = int(q.get("start") or 0), int(q.get("end") or 0)

@@ -81,7 +81,10 @@ class SqlStore(ArchiveStore):
                 seqs[a.id] = self._upsert_article(a)
             if seqs:
                 self._delete_children(list(seqs.values()))
-            mention_rows, entity_rows, quote_rows, speaker_rows = [], {}, [], {}
+            mention_rows: list[tuple] = []
+            quote_rows: list[tuple[tuple, list[str]]] = []
+            entity_rows: dict[str, tuple] = {}
+            speaker_rows: dict[str, tuple] = {}
             for a in latest.values():
                 seq = seqs[a.id]
                 for m in a.mentions:
@@ -192,7 +195,9 @@ class SqlStore(ArchiveStore):
                 "next_cursor": encode_cursor(search.kind, rows[-1][0]) if more and rows else None}
 
     def _search_articles(self, s: Search) -> list[tuple]:
-        source, where, params, order = "articles a", [], [], "a.seq"
+        source, order = "articles a", "a.seq"
+        where: list[str] = []
+        params: list[object] = []
         if s.terms:
             source, cond, params, order = self._article_match(s.terms)
             where.append(cond)
@@ -218,7 +223,9 @@ class SqlStore(ArchiveStore):
         return self._execute(sql, [*params, s.limit + 1])
 
     def _search_quotes(self, s: Search) -> list[tuple]:
-        source, where, params, order = "quotes qt", [], [], "qt.seq"
+        source, order = "quotes qt", "qt.seq"
+        where: list[str] = []
+        params: list[object] = []
         if s.terms:
             source, cond, params, order = self._quote_match(s.terms)
             where.append(cond)

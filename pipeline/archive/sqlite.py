@@ -18,6 +18,7 @@ from pipeline.archive.sql import SqlStore
 from pipeline.archive.store import ArchiveUnavailable
 
 BUSY_TIMEOUT_MS = 10_000  # a reader waits this long for the writer's checkpoint instead of failing
+WAL_LIMIT_BYTES = 8 << 20  # a batch of 500 articles writes ~6 MB of WAL: keep about that much after a checkpoint
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -86,6 +87,7 @@ class SqliteStore(SqlStore):
         self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if create:
             self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
             self.db.executescript(SCHEMA)
         self.db.execute("PRAGMA synchronous = FULL")
         if not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles'").fetchone():
