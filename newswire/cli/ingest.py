@@ -38,7 +38,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     units = [src.units() for src in sources]
     total = None if any(u is None for u in units) else sum(u or 0 for u in units)
     report = (lambda _m: None) if args.quiet else _err
-    with IngestProgress(total, quiet=args.quiet) as progress:
+    # a follower reports each poll in a line of its own: a bar would fight those lines
+    with IngestProgress(total, quiet=args.quiet or args.follow) as progress:
         for src in sources:
             src.unit_done = progress.file_done
         try:
