@@ -91,8 +91,8 @@ class _Evolving(_Record):
     as its schema says (``Since``)."""
 
     @model_serializer(mode="wrap")
-    def _leave_out_unset_additions(self, handler: SerializerFunctionWrapHandler):  # noqa: ANN202 - an
-        # annotated return type would replace the record's serialisation schema
+    def _leave_out_unset_additions(self, handler: SerializerFunctionWrapHandler):
+        # no return annotation: pydantic would take it for the record's serialisation schema
         data = handler(self)
         for name in since_fields(type(self)):
             if isinstance(data, dict) and name in data and data[name] is None:

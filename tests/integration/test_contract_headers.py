@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -30,7 +31,7 @@ async def _produce(bootstrap: str, messages: list[tuple[bytes, bytes]]) -> dict[
         await producer.stop()
 
 
-async def _read(bootstrap: str, topic: str, wanted, timeout: float = 90.0) -> list:  # noqa: ANN001
+async def _read(bootstrap: str, topic: str, wanted: Callable[[list], bool], timeout: float = 90.0) -> list:
     """(key, value, headers) of every record on ``topic`` until ``wanted(records)`` holds."""
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
                                 group_id=None, enable_auto_commit=False)
@@ -54,7 +55,7 @@ def test_outputs_carry_version_type_and_source_headers(worker, broker):
         (bad, orjson.dumps({"id": bad.decode(), "body": STORY, "published_at": "2021-02-30"})),
     ]))
 
-    def mine(key: bytes, field: str = "id"):  # noqa: ANN202
+    def mine(key: bytes, field: str = "id") -> Callable[[list], bool]:
         return lambda rs: any(v.get(field) == key.decode() for _, v, _ in rs)
 
     normalised = [r for r in run(_read(broker.bootstrap, "news.normalised", mine(good))) if r[1]["id"] == good.decode()]

@@ -4,15 +4,15 @@ when ../shared is here, and whatever the pipeline makes of the hostile inputs.""
 
 from __future__ import annotations
 
-
 import orjson
 import pytest
+from pydantic import BaseModel
 
 from pipeline.enrich import enrich_batch, quote_records
 from pipeline.errors import PipelineError
-from pipeline.sources.files import FileSource
 from pipeline.messages import dead_letter, encode, parse_raw_message
 from pipeline.normalise import normalise
+from pipeline.sources.files import FileSource
 from tests.conftest import DEMO, wire_stories
 from tests.contract.validators import ajv_errors, python_errors
 from tests.hostile import HOSTILE
@@ -20,7 +20,7 @@ from tests.hostile import HOSTILE
 MAX_ARTICLE_BYTES = 200_000  # what the integration tests' worker runs with
 
 
-def _as_json(record) -> dict:  # noqa: ANN001
+def _as_json(record: BaseModel) -> dict:
     return orjson.loads(encode(record))
 
 

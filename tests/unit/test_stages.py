@@ -7,8 +7,8 @@ import pytest
 from pipeline.enrich import STAGES, enrich_batch
 from pipeline.normalise import normalise
 from pipeline.stages import DOC, Registry, StageError
-from pipeline.stages.registry import RECORD_FIELDS
 from pipeline.stages.reading import WORDS_PER_MINUTE, reading
+from pipeline.stages.registry import RECORD_FIELDS
 from schemas.records import EnrichedArticle, NormalisedArticle, RawArticle
 from tests.conftest import FIXTURES
 
