@@ -71,10 +71,17 @@ class DeadLetterRow:
     record: bytes
 
 
+MAX_ID_CHARS = 512  # ids are index keys: PostgreSQL refuses btree keys over ~2,700 bytes
+MAX_NAME_CHARS = 300
+
+
 def _str(value: object, limit: int | None = None) -> str | None:
+    """Text as both stores accept it: PostgreSQL refuses NUL characters, so they go."""
     if value is None:
         return None
     text = value if isinstance(value, str) else str(value)
+    if "\x00" in text:
+        text = text.replace("\x00", "")
     return text[:limit] if limit else text
 
 
@@ -100,34 +107,35 @@ def article_row(value: bytes, seen_at: float) -> ArticleRow:
         rec = orjson.loads(value)
     except orjson.JSONDecodeError as exc:
         raise NotArchivable(f"not JSON: {exc}") from None
-    if not isinstance(rec, dict) or not isinstance(rec.get("id"), str) or not rec["id"]:
+    if not isinstance(rec, dict) or not isinstance(rec.get("id"), str) or not rec["id"].strip("\x00"):
         raise NotArchivable("no article id")
-    article_id = rec["id"]
-    raw_text = rec.get("text")
-    text: str = raw_text if isinstance(raw_text, str) else ""
-    text = text.replace("\x00", "") if "\x00" in text else text  # PostgreSQL text cannot hold NUL
+    if len(rec["id"]) > MAX_ID_CHARS:
+        raise NotArchivable(f"article id of {len(rec['id'])} characters (at most {MAX_ID_CHARS})")
+    article_id = _str(rec["id"]) or ""
+    text = (_str(rec["text"]) if isinstance(rec.get("text"), str) else None) or ""
     published = _str(rec.get("published_at"))
     mentions: list[MentionRow] = []
     spans: list[tuple[int, int, str]] = []
     for ent in rec.get("entities") or []:
         if not isinstance(ent, dict) or not isinstance(ent.get("id"), str):
             continue
+        eid = _str(ent["id"], MAX_NAME_CHARS) or ""
         ms = [m for m in ent.get("mentions") or [] if isinstance(m, dict)]
-        mentions.append(MentionRow(ent["id"], _str(ent.get("label")) or ent["id"].split(":", 1)[0],
-                                   _str(ent.get("name")) or ent["id"], max(1, len(ms)),
+        mentions.append(MentionRow(eid, _str(ent.get("label"), 40) or eid.split(":", 1)[0],
+                                   _str(ent.get("name"), MAX_NAME_CHARS) or eid, max(1, len(ms)),
                                    float(ent.get("salience") or 0.0)))
-        spans += [(int(m.get("start") or 0), int(m.get("end") or 0), ent["id"]) for m in ms]
+        spans += [(int(m.get("start") or 0), int(m.get("end") or 0), eid) for m in ms]
     quotes: list[QuoteRow] = []
     for n, q in enumerate(rec.get("quotes") or []):
         if not isinstance(q, dict):
             continue
         raw_speaker = q.get("speaker")
         speaker: dict = raw_speaker if isinstance(raw_speaker, dict) else {}
-        name = _str(speaker.get("name")) or _str(speaker.get("text"))
-        ent_id = _str(speaker.get("entity_id"))
+        name = _str(speaker.get("name"), MAX_NAME_CHARS) or _str(speaker.get("text"), MAX_NAME_CHARS)
+        ent_id = _str(speaker.get("entity_id"), MAX_NAME_CHARS)
         start, end = int(q.get("start") or 0), int(q.get("end") or 0)
         about = sorted({eid for s, e, eid in spans if start <= s and e <= end and eid != ent_id})
-        quotes.append(QuoteRow(id=_str(q.get("id")) or f"{article_id}:q{n + 1}", article_id=article_id,
+        quotes.append(QuoteRow(id=_str(q.get("id"), MAX_ID_CHARS + 20) or f"{article_id}:q{n + 1}", article_id=article_id,
                                text=_str(q.get("text")) or "", kind=_str(q.get("kind")) or "direct",
                                speaker_name=name, speaker_entity_id=ent_id, speaker_ref=speaker_ref(name, ent_id),
                                about=about))

@@ -159,6 +159,19 @@ def test_filters_are_bound_parameters_not_sql(store, hostile):
     assert counts(store) == before
 
 
+def test_nul_characters_are_dropped_and_huge_ids_refused(store):
+    from pipeline.archive.rows import NotArchivable
+
+    record = story("nul\x00id", title="Head\x00line")
+    record["text"] = record["text"].replace("Kabul", "Ka\x00bul")  # PostgreSQL text cannot hold NUL
+    record["entities"][0]["name"] = "Amrullah\x00 Saleh"
+    write(store, record)
+    assert store.search(build_search("Headline"))["results"][0]["id"] == "nulid"
+    assert store.entity(SALEH)["name"] == "Amrullah Saleh"
+    with pytest.raises(NotArchivable, match="article id of 600 characters"):
+        article_row(encode(story("x" * 600)), NOW)
+
+
 def test_records_are_stored_compressed(store_url):
     with open_store(store_url, create=True) as s:
         write(s, story("a1"))
