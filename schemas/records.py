@@ -271,6 +271,10 @@ class EnrichedArticle(NormalisedArticle):
     entities: list[Entity] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
     reading: Annotated[Reading | None, Since("1.1")] = None
+    compacted: Annotated[list[Literal["mentions", "quotes"]] | None, Since("1.1")] = Field(
+        default=None, description="What was left out so that the record fits in one Kafka message "
+        "(NEWSWIRE_MAX_OUTPUT_BYTES): 'mentions' (each entity keeps its first mentions), 'quotes' (the last "
+        "quotes). Absent when the record is whole.")
 
 
 class QuoteRecord(_Evolving):
