@@ -19,6 +19,7 @@ def cmd_broker(args: argparse.Namespace) -> int:
     from pipeline.broker import EmbeddedBroker
 
     s = get_settings()
+    signal.signal(signal.SIGTERM, _interrupt)  # like Ctrl-C: the broker process must not outlive us
     with EmbeddedBroker(s.broker_host, args.port or s.broker_port) as broker:
         _err(f"embedded Kafka broker (Tansu) on {broker.bootstrap}; Ctrl-C to stop")
         try:

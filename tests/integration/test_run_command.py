@@ -49,3 +49,20 @@ def _kill_leftovers(group: int, broker_port: int) -> None:
             with open(f"/proc/{pid}/cmdline", "rb") as f:
                 if f"tcp://127.0.0.1:{broker_port}".encode() in f.read():
                     os.kill(int(pid), signal.SIGKILL)
+
+
+def test_sigterm_stops_the_standalone_broker(tmp_path):
+    broker_port = free_port()
+    env = {**os.environ, "NEWSWIRE_BROKER_PORT": str(broker_port), "NEWSWIRE_DATA_DIR": str(tmp_path)}
+    proc = subprocess.Popen([sys.executable, "-m", "newswire", "broker"], env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not port_open("127.0.0.1", broker_port):
+            time.sleep(0.2)
+        assert port_open("127.0.0.1", broker_port)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0
+        assert not port_open("127.0.0.1", broker_port)  # Tansu went with it
+    finally:
+        _kill_leftovers(proc.pid, broker_port)
