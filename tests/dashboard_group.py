@@ -35,8 +35,8 @@ SEARCH_WORD = "zirconium"  # one article mentions it: the search test's hit
 def article(i: int) -> dict:
     names = COUNTRIES[: len(COUNTRIES) - i]
     listed = ", ".join(names[:-1]) + (f" and {names[-1]}" if len(names) > 1 else names[0])
-    quotes = " ".join(f'"We expect progress on item {i}-{j} before the summit ends," {SPEAKERS[j]} said.'
-                      for j in range(len(SPEAKERS) - i) if j < len(SPEAKERS))
+    quotes = "\n\n".join(f'"We expect progress on item {i}-{j} before the summit ends," {SPEAKERS[j]} said.'
+                         for j in range(len(SPEAKERS) - i))
     extra = f" Talks also covered {SEARCH_WORD} exports." if i == 3 else ""
     body = (f"GENEVA, March {i + 1} (Reuters) - Delegates from {listed} met on day {i + 1} of the "
             f"trade round number {1000 + i}.{extra}\n\n{quotes}\n\nThe round continues next week.")

@@ -73,6 +73,7 @@ async function runSearch(append) {
     : `No ${kind} in the archive match. Try fewer words, another kind, or a longer time.`;
   cursor = body.next_cursor;
   $("#search-more").hidden = !cursor;
+  document.body.dataset.updated = String(Date.now());
 }
 
 export function startSearch() {
