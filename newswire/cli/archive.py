@@ -15,8 +15,9 @@ from pipeline.settings import get_settings
 
 
 def cmd_archive(args: argparse.Namespace) -> int:
+    from pipeline.archive.backends import open_store
     from pipeline.archive.consumer import Archiver, describe
-    from pipeline.archive.store import ArchiveUnavailable, default_url, open_store, redact
+    from pipeline.archive.store import ArchiveUnavailable, default_url, redact
 
     s = get_settings()
     url = args.url or default_url(s)

@@ -11,8 +11,9 @@
 ``newswire search`` and the dashboard's /api/search ask it questions.
 """
 
+from pipeline.archive.backends import open_store, register_backend
 from pipeline.archive.query import BadQuery, Search, build_search
-from pipeline.archive.store import ArchiveStore, ArchiveUnavailable, open_store, register_backend
+from pipeline.archive.store import ArchiveStore, ArchiveUnavailable
 
 __all__ = ["ArchiveStore", "ArchiveUnavailable", "BadQuery", "Search", "build_search", "open_store",
            "register_backend"]

@@ -19,8 +19,9 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.errors import CommitFailedError, KafkaError
 from aiokafka.structs import OffsetAndMetadata, TopicPartition
 
+from pipeline.archive.backends import open_store
 from pipeline.archive.rows import ArticleRow, DeadLetterRow, NotArchivable, article_row, dead_letter_row
-from pipeline.archive.store import ArchiveStore, ArchiveUnavailable, open_store, redact
+from pipeline.archive.store import ArchiveStore, ArchiveUnavailable, redact
 from pipeline.settings import Settings
 
 PROGRESS_EVERY_S = 10.0  # a line on stderr while records flow: alive and how fast

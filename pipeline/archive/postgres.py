@@ -15,6 +15,7 @@ from typing import Any
 import psycopg
 
 from pipeline.archive.query import Term
+from pipeline.archive.rows import ArticleRow
 from pipeline.archive.sql import SqlStore
 from pipeline.archive.store import ArchiveUnavailable, redact
 
@@ -102,15 +103,25 @@ class PostgresStore(SqlStore):
         with self.conn.cursor() as cur:
             cur.executemany(_pg(sql), rows)  # type: ignore[arg-type]
 
-    def _insert_quotes(self, rows: list[tuple]) -> list[int]:
+    def _returning_many(self, sql: str, rows: list[tuple]) -> list[int]:
+        """One pipelined round of INSERT ... RETURNING seq (a round trip per row costs more than the row)."""
         seqs: list[int] = []
+        if not rows:
+            return seqs
         with self.conn.cursor() as cur:
-            cur.executemany(_pg(self.QUOTE_INSERT), rows, returning=True)  # type: ignore[arg-type]
+            cur.executemany(_pg(sql), rows, returning=True)  # type: ignore[arg-type]
             while True:
                 seqs.append(int(cur.fetchone()[0]))  # type: ignore[index]
                 if not cur.nextset():
                     break
         return seqs
+
+    def _insert_quotes(self, rows: list[tuple]) -> list[int]:
+        return self._returning_many(self.QUOTE_INSERT, rows)
+
+    def _upsert_articles(self, articles: list[ArticleRow]) -> dict[str, int]:
+        seqs = self._returning_many(self.ARTICLE_UPSERT, [self._article_params(a) for a in articles])
+        return {a.id: seq for a, seq in zip(articles, seqs, strict=True)}
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:

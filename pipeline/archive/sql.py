@@ -76,9 +76,7 @@ class SqlStore(ArchiveStore):
     def write(self, articles: list[ArticleRow], dead_letters: list[DeadLetterRow]) -> None:
         latest = {a.id: a for a in articles}  # the same article twice in a batch: the later one wins
         with self.lock, self._transaction():
-            seqs: dict[str, int] = {}
-            for a in latest.values():
-                seqs[a.id] = self._upsert_article(a)
+            seqs = self._upsert_articles(list(latest.values()))
             if seqs:
                 self._delete_children(list(seqs.values()))
             mention_rows: list[tuple] = []
@@ -125,18 +123,22 @@ class SqlStore(ArchiveStore):
     def _blob(self, data: bytes) -> object:
         return data
 
-    def _upsert_article(self, a: ArticleRow) -> int:
-        rows = self._execute(
+    ARTICLE_UPSERT = (
             "INSERT INTO articles (id, source, source_key, title, url, language, published_at, seen_at, day, text, "
             "record, n_quotes, n_entities) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
             "source = excluded.source, source_key = excluded.source_key, title = excluded.title, url = excluded.url, "
             "language = excluded.language, "
             "published_at = excluded.published_at, seen_at = excluded.seen_at, day = excluded.day, "
             "text = excluded.text, record = excluded.record, n_quotes = excluded.n_quotes, "
-            "n_entities = excluded.n_entities RETURNING seq",
-            (a.id, a.source, a.source_key, a.title, a.url, a.language, a.published_at, a.seen_at, a.day, a.text,
-             self._blob(zlib.compress(a.record, ZLIB_LEVEL)), len(a.quotes), len(a.mentions)))
-        return int(rows[0][0])
+            "n_entities = excluded.n_entities RETURNING seq")
+
+    def _article_params(self, a: ArticleRow) -> tuple:
+        return (a.id, a.source, a.source_key, a.title, a.url, a.language, a.published_at, a.seen_at, a.day, a.text,
+                self._blob(zlib.compress(a.record, ZLIB_LEVEL)), len(a.quotes), len(a.mentions))
+
+    def _upsert_articles(self, articles: list[ArticleRow]) -> dict[str, int]:
+        """Article id -> seq (kept when the article was already there)."""
+        return {a.id: int(self._execute(self.ARTICLE_UPSERT, self._article_params(a))[0][0]) for a in articles}
 
     def _insert_quotes(self, rows: list[tuple]) -> list[int]:
         sql = self.QUOTE_INSERT

@@ -1,15 +1,12 @@
-"""The archive's store interface and the registry of backends.
+"""The archive's store interface; backends implement it and register in ``backends``.
 
-A backend is chosen by the URL's scheme (``sqlite:///path``, ``postgresql://...``); adding
-one is a class with the ``ArchiveStore`` methods and one ``register_backend`` call, nothing
-else in the archive changes. ``open_store`` with no URL gives the embedded default: SQLite
-under ``NEWSWIRE_DATA_DIR``, so ``newswire run`` needs no setting.
+Kept free of any backend import, so the backends can import the interface and the registry
+(``pipeline.archive.backends``) can import them without an import cycle.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -75,56 +72,11 @@ class ArchiveStore(ABC):
         self.close()
 
 
-Factory = Callable[[str, bool], ArchiveStore]  # (url, create) -> store
-_BACKENDS: dict[str, Factory] = {}
-
-
-def register_backend(scheme: str, factory: Factory) -> None:
-    _BACKENDS[scheme] = factory
-
-
-def backends() -> list[str]:
-    _load_builtin()
-    return sorted(_BACKENDS)
-
-
-def _load_builtin() -> None:
-    # imported lazily: psycopg is only needed by those who use PostgreSQL
-    if "sqlite" not in _BACKENDS:
-        from pipeline.archive import sqlite
-
-        register_backend("sqlite", sqlite.SqliteStore.open)
-    if "postgresql" not in _BACKENDS:
-        def open_postgres(url: str, create: bool) -> ArchiveStore:
-            from pipeline.archive import postgres
-
-            return postgres.PostgresStore.open(url, create)
-
-        register_backend("postgresql", open_postgres)
-        register_backend("postgres", open_postgres)
-
-
 def default_url(settings: Settings | None = None) -> str:
     settings = settings or get_settings()
     if settings.archive_url:
         return settings.archive_url.get_secret_value()
     return f"sqlite:///{Path(settings.data_dir).resolve() / SQLITE_FILE}"
-
-
-def open_store(url: str | None = None, *, create: bool = False, settings: Settings | None = None) -> ArchiveStore:
-    """The store at ``url`` (default: NEWSWIRE_ARCHIVE_URL, else SQLite in the data dir).
-
-    ``create``: make the schema if missing (the archive process does); readers pass False
-    and get ``ArchiveUnavailable`` for an archive nobody has written yet.
-    """
-    url = url or default_url(settings)
-    scheme = url.split("://", 1)[0].split("+", 1)[0].lower() if "://" in url else ""
-    _load_builtin()
-    factory = _BACKENDS.get(scheme)
-    if factory is None:
-        raise ArchiveUnavailable(f"archive URL scheme {scheme or url!r} is not supported; "
-                                 f"use one of: {', '.join(f'{b}://' for b in backends())}")
-    return factory(url, create)
 
 
 def redact(url: str) -> str:

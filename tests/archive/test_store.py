@@ -9,8 +9,8 @@ import orjson
 import pytest
 
 from pipeline.archive import build_search
+from pipeline.archive.backends import open_store
 from pipeline.archive.rows import article_row, dead_letter_row
-from pipeline.archive.store import open_store
 from tests.archive.records import KABUL, SALEH, TALIBAN, encode, plain, story
 
 NOW = time.time()
