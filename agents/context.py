@@ -14,7 +14,7 @@ from agents.topics import Topics
 from pipeline.headers import Headers, output_headers
 from pipeline.messages import dead_letter, encode
 from pipeline.metrics import Metrics
-from pipeline.nlp.worker_process import NlpProcess
+from pipeline.nlp_process import NlpProcess
 from pipeline.settings import Settings
 
 
@@ -24,7 +24,7 @@ class Context:
     settings: Settings
     topics: Topics
     metrics: Metrics = field(default_factory=Metrics)
-    # spaCy runs in a child process (pipeline.nlp.worker_process), created by the enrich
+    # spaCy runs in a child process (pipeline.nlp_process), created by the enrich
     # agent; normalisation runs in a thread, off the event loop.
     nlp: NlpProcess | None = None
     normalise_executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, "newswire-norm"))

@@ -3,7 +3,7 @@
 Two stages overlap so that the NLP process never waits on Kafka:
 
 * the agent takes a batch (``stream.take_events`` with a deadline) and hands it to the worker's
-  NLP child process (``pipeline.nlp.worker_process``), which parses it with ``nlp.pipe``,
+  NLP child process (``pipeline.nlp_process``), which parses it with ``nlp.pipe``,
   extracts entities and quotes, and returns the encoded records;
 * a finisher task awaits each batch's results in order, publishes the records, waits for the
   broker's acks, and only then acks the source events; meanwhile the agent has already
@@ -28,7 +28,7 @@ from pipeline.enrich import quote_records
 from pipeline.errors import PipelineError, Reason, Stage
 from pipeline.headers import Headers, output_headers
 from pipeline.messages import encode, poison_of
-from pipeline.nlp.worker_process import NlpProcess, Outcome
+from pipeline.nlp_process import NlpProcess, Outcome
 from schemas.records import EnrichedArticle, NormalisedArticle
 
 

@@ -9,10 +9,10 @@ import argparse
 import time
 
 from bench.corpus import load
-from pipeline.enrich import _view
 from pipeline.nlp.entities import canonical_entities
 from pipeline.nlp.model import load_model
 from pipeline.nlp.quotes import extract_quotes
+from pipeline.nlp.view import tagger_view
 from pipeline.normalise import normalise
 
 
@@ -23,7 +23,7 @@ def main() -> None:
     name, raws = load(args.limit)
     articles = [normalise(r) for r in raws]
     nlp = load_model()
-    views = [_view(a) for a in articles]
+    views = [tagger_view(a) for a in articles]
     list(nlp.pipe(views[:32]))  # warm up
     t0 = time.perf_counter()
     docs = list(nlp.pipe(views, batch_size=16))

@@ -32,9 +32,9 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from bench.corpus import load
 from pipeline.broker import EmbeddedBroker, free_port
-from pipeline.enrich import _view
 from pipeline.messages import encode
 from pipeline.nlp.model import load_model
+from pipeline.nlp.view import tagger_view
 from pipeline.normalise import normalise
 
 
@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", help="write the results here")
     args = ap.parse_args(argv)
     corpus, raws = load(args.limit)
-    texts = [_view(normalise(r)) for r in raws]
+    texts = [tagger_view(normalise(r)) for r in raws]
     runs = [run_one(p, raws, texts, args.light_rate, args.light_n, args.rounds) for p in args.processes]
     cols = list(runs[0])
     print(f"corpus: {corpus}")

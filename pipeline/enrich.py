@@ -16,27 +16,12 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.nlp.casing import casing_view
 from pipeline.nlp.model import model_label
+from pipeline.nlp.view import tagger_view
 from pipeline.stages import load_stages
 from schemas.records import EnrichedArticle, NormalisedArticle, QuoteRecord
 
 STAGES = load_stages()
-
-
-def tagger_view(article: NormalisedArticle) -> str:
-    """The text spaCy parses: the casing view, with an upper-case dateline place recased."""
-    view = casing_view(article.text)
-    dl = article.dateline
-    if dl and dl.location and dl.location.isupper():
-        # Show the tagger "Moscow", not "MOSCOW": same length, so offsets still hold.
-        from pipeline.nlp.casing import recase_span
-
-        view = view[: dl.start] + recase_span(view, dl.start, dl.end) + view[dl.end:]
-    return view
-
-
-_view = tagger_view  # the name bench/ still imports
 
 
 def parse_batch(articles: list[NormalisedArticle], nlp: Language, batch_size: int = 16) -> list[Doc | None]:

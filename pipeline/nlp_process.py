@@ -41,9 +41,9 @@ class Outcome:
 def _init(model: str | None) -> None:
     global _nlp  # noqa: PLW0603 - one model per child process, loaded before the first batch
     from pipeline.nlp.model import load_model
-    from pipeline.supervise import _die_with_parent
+    from pipeline.supervise import die_with_parent
 
-    _die_with_parent()  # a worker killed with -9 must not leave its parser running
+    die_with_parent()  # a worker killed with -9 must not leave its parser running
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent decides
     _nlp = load_model(model)
 

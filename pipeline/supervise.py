@@ -23,7 +23,8 @@ RESTART = 75  # EX_TEMPFAIL: "try again"
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
+    """Ask the kernel to SIGKILL this process when its parent dies (a ``preexec_fn``, or a child's first call)."""
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except OSError:  # not Linux: the supervisor's own signal handling still covers SIGTERM/SIGINT
@@ -58,7 +59,7 @@ def supervise(command: list[str], stop_timeout: float = 30.0, status: tuple[Path
     while True:
         started = time.monotonic()
         env = {**os.environ, "NEWSWIRE_FAUST_RESTARTS": str(record.restarts if record else 0)}
-        child = subprocess.Popen(command, preexec_fn=_die_with_parent, env=env)  # noqa: PLW1509 - only sets a prctl flag
+        child = subprocess.Popen(command, preexec_fn=die_with_parent, env=env)  # noqa: PLW1509 - only sets a prctl flag
         if record:
             record.pid, record.state = child.pid, ("crash-loop" if record.crash_looping else "running")
         publish()

@@ -51,7 +51,8 @@ def casing_view(text: str) -> str:
             line = _WORD.sub(repl, line)
         out.append(line)
     view = "\n".join(out)
-    assert len(view) == len(text)
+    if len(view) != len(text):  # every offset found on the view must be an offset into text
+        raise ValueError(f"casing view changed the length ({len(text)} -> {len(view)} characters)")
     return view
 
 

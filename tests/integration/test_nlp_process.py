@@ -9,7 +9,7 @@ import orjson
 
 from pipeline.enrich import enrich_batch
 from pipeline.messages import encode
-from pipeline.nlp.worker_process import NlpProcess
+from pipeline.nlp_process import NlpProcess
 from pipeline.normalise import normalise
 from schemas.records import RawArticle
 
@@ -69,17 +69,17 @@ def test_a_killed_child_is_replaced_and_every_article_still_enriched():
 
 def test_an_article_that_breaks_the_batch_fails_alone(monkeypatch, nlp):
     """The child's batch fallback, run in this process: one Outcome per article, in order."""
-    from pipeline.nlp import worker_process
+    from pipeline import nlp_process
 
-    real = worker_process.enrich_batch
+    real = nlp_process.enrich_batch
 
     def fragile(batch, nlp, batch_size):
         if any(a.id == "two" for a in batch):
             raise ValueError("cannot parse two")
         return real(batch, nlp, batch_size)
 
-    monkeypatch.setattr(worker_process, "enrich_batch", fragile)
-    monkeypatch.setattr(worker_process, "_nlp", nlp)
-    outcomes = worker_process._enrich(articles(), 16)  # noqa: SLF001
+    monkeypatch.setattr(nlp_process, "enrich_batch", fragile)
+    monkeypatch.setattr(nlp_process, "_nlp", nlp)
+    outcomes = nlp_process._enrich(articles(), 16)  # noqa: SLF001
     assert [o.error for o in outcomes] == [None, "ValueError: cannot parse two", None]
     assert [orjson.loads(o.encoded)["id"] for o in (outcomes[0], outcomes[2])] == ["one", "three"]

@@ -19,9 +19,9 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Span
 
-from pipeline.enrich import _view
 from pipeline.nlp.ner.conll import ConllDoc, read_conll
 from pipeline.nlp.ner.labels import NUMERIC, refine
+from pipeline.nlp.view import tagger_view
 from pipeline.normalise import normalise
 from schemas.records import RawArticle
 
@@ -83,7 +83,7 @@ def convert(conll_path: Path, out_path: Path, small: Language,
     """Write ``out_path`` (a .spacy DocBin) from one CoNLL-2003 file; ``small`` is the bare small model."""
     docs = read_conll(conll_path)
     articles = [normalise(RawArticle(id=f"{i:04d}", source="conll2003", body=d.text)) for i, d in enumerate(docs)]
-    views = [_view(a) for a in articles]
+    views = [tagger_view(a) for a in articles]
     stats = ConvertStats()
     db = DocBin(attrs=["ENT_IOB", "ENT_TYPE"], store_user_data=False)
     for conll, article, small_doc in zip(docs, articles, small.pipe(views, batch_size=BATCH_SIZE), strict=True):
