@@ -125,7 +125,7 @@ class DeadIndex:
         out = {r: [0] * len(buckets) for r in reasons}
         for minute, counts in self.per_minute.items():
             t = minute * MINUTE
-            if t < start:
+            if t < start or t > buckets[-1] + step:
                 continue
             i = min(len(buckets) - 1, (t - start) // step)
             for reason, n in counts.items():
