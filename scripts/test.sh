@@ -10,6 +10,20 @@ if ! command -v chromium >/dev/null 2>&1; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
+# Apache Kafka for tests/kafka: Java and Maven from Debian, Kafka's own jars from Maven Central
+# (kafka/pom.xml) into the ignored .kafka/lib; fetched again only when the pom's version changes.
+if ! command -v java >/dev/null 2>&1 || ! command -v mvn >/dev/null 2>&1; then
+  echo "test: installing Java 17 and Maven (Debian packages) for the Apache Kafka tests" >&2
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq openjdk-17-jre-headless maven >/dev/null
+fi
+KAFKA_VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' kafka/pom.xml)
+if [ ! -s ".kafka/lib/kafka_2.13-$KAFKA_VERSION.jar" ]; then
+  echo "test: fetching Apache Kafka $KAFKA_VERSION's jars from Maven Central (kafka/pom.xml)" >&2
+  rm -rf .kafka/lib
+  mvn -q -B -f kafka/pom.xml dependency:copy-dependencies
+fi
 # axe-core (npm) for the dashboard's accessibility audit, injected by the browser tests; kept
 # in the ignored .venv, pinned so the audit's rules do not change under the tests.
 AXE=.venv/share/axe/node_modules/axe-core/axe.min.js
