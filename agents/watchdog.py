@@ -26,6 +26,7 @@ def register(ctx: Context) -> None:
     if timeout <= 0:
         return
     seen: dict = {}  # tp -> (committed offset, since when)
+    rebalances = [app.rebalancing_count]
 
     @app.timer(interval=min(5.0, timeout / 4))
     async def watch() -> None:
@@ -35,6 +36,12 @@ def register(ctx: Context) -> None:
         except Exception:  # noqa: BLE001 - not started yet
             return
         now = time.monotonic()
+        if app.rebalancing_count != rebalances[0]:
+            # Nothing commits while the group rebalances (on a three-broker cluster it also waits
+            # for a lost broker to be fenced): each rebalance starts the clocks afresh. A recovery
+            # that never ends is still caught, ``timeout`` after its rebalance began.
+            rebalances[0] = app.rebalancing_count
+            seen.clear()
         for tp in assignment:
             if not app.topics.acks_enabled_for(tp.topic):
                 continue
@@ -43,7 +50,9 @@ def register(ctx: Context) -> None:
             except Exception:  # noqa: BLE001
                 continue
             committed = consumer._committed_offset.get(tp)  # noqa: SLF001 - no public accessor
-            if high is None or (committed is not None and committed >= high):
+            # high 0: nothing was ever written there (an empty partition, never committed, is
+            # not stuck; this restarted idle workers on Tansu and on Kafka alike)
+            if not high or (committed is not None and committed >= high):
                 seen.pop(tp, None)
                 continue
             last = seen.get(tp)

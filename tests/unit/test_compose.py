@@ -43,4 +43,31 @@ def test_compose_names_only_real_settings():
     fields = {f"NEWSWIRE_{name.upper()}" for name in Settings.model_fields}
     unknown = {k for k in env if k.startswith("NEWSWIRE_")} - fields
     assert not unknown, f"compose sets settings the app does not read: {unknown}"
-    assert env["NEWSWIRE_BROKER"].endswith("kafka:9092")
+    assert "kafka://kafka:9092" in env["NEWSWIRE_BROKER"].split(";")
+
+
+def test_compose_runs_what_the_kafka_tests_ran():
+    """The Kafka version the tests fetched (kafka/pom.xml) and the cluster's settings that
+    tests/kafka proved: three combined nodes, replication factor 3, min.insync.replicas 2."""
+    import re
+
+    from tests.kafka.conftest import MIN_INSYNC, NODES, REPLICATION
+
+    doc = yaml.safe_load(COMPOSE.read_text())
+    pom = (COMPOSE.parent / "kafka" / "pom.xml").read_text()
+    version = re.search(r"<kafka.version>(.+)</kafka.version>", pom).group(1)
+    nodes = [s for s in doc["services"].values() if str(s.get("image", "")).startswith("apache/kafka")]
+    assert len(nodes) == NODES
+    for node in nodes:
+        env = node["environment"]
+        assert node["image"] == f"apache/kafka:{version}"
+        assert env["KAFKA_PROCESS_ROLES"] == "broker,controller"
+        assert len(env["KAFKA_CONTROLLER_QUORUM_VOTERS"].split(",")) == NODES
+        assert int(env["KAFKA_DEFAULT_REPLICATION_FACTOR"]) == int(env["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"]) == REPLICATION
+        assert int(env["KAFKA_MIN_INSYNC_REPLICAS"]) == int(env["KAFKA_TRANSACTION_STATE_LOG_MIN_ISR"]) == MIN_INSYNC
+        assert env["KAFKA_UNCLEAN_LEADER_ELECTION_ENABLE"] == "false"
+    assert len({n["environment"]["KAFKA_NODE_ID"] for n in nodes}) == NODES
+    worker = doc["services"]["worker"]["environment"]
+    assert int(worker["NEWSWIRE_REPLICATION_FACTOR"]) == REPLICATION
+    assert int(worker["NEWSWIRE_MIN_INSYNC_REPLICAS"]) == MIN_INSYNC
+    assert len(worker["NEWSWIRE_BROKER"].split(";")) == NODES
