@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
@@ -84,7 +85,7 @@ def enriched_corpus(path: Path) -> list[bytes]:
     return lines
 
 
-def replicas(base: list[bytes], n: int, now: float):  # noqa: ANN201 - generator of (value, seen_at)
+def replicas(base: list[bytes], n: int, now: float) -> Iterator[tuple[bytes, float]]:
     """n records with unique ids, oldest first, spread over SPREAD_DAYS up to now."""
     parsed = [orjson.loads(v) for v in base]
     for k in range(n):
@@ -273,7 +274,7 @@ def cmd_keepup(args: argparse.Namespace) -> dict:
                         try:
                             with open_store(f"sqlite:///{tmp}/archive.sqlite3") as s:
                                 stored = s.stats()["articles"]
-                        except Exception:  # noqa: BLE001 - not created yet
+                        except Exception:  # not created yet
                             stored = 0
                         if stored >= len(raws) + len(warm):
                             break

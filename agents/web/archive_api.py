@@ -66,7 +66,7 @@ class ArchiveReader:
             store, self.store = self.store, None
             try:
                 store.close()
-            except Exception:  # noqa: BLE001, S110 - already broken
+            except Exception:  # already broken
                 pass
             raise ArchiveUnavailable(f"archive query failed: {type(exc).__name__}: {exc}") from exc
 

@@ -46,6 +46,8 @@ def cmd_archive(args: argparse.Namespace) -> int:
     try:
         return asyncio.run(main())
     except ArchiveUnavailable as exc:
+        if archiver.stopping.is_set():  # stopped while waiting for the store: a clean stop
+            return 0
         _err(f"newswire archive: {exc}")
         return 1
 

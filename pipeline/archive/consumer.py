@@ -85,14 +85,14 @@ class Archiver:
             try:
                 await asyncio.to_thread(self.store.write, articles, dead)
                 return
-            except Exception as exc:  # noqa: BLE001 - any store failure: keep the batch, retry
+            except Exception as exc:  # any store failure: keep the batch, retry
                 self.say(f"store write failed ({type(exc).__name__}: {exc}); offsets not committed, "
                          f"retrying in {delay:.0f}s")
                 await self._sleep(delay)
                 delay = min(delay * 2, RETRY_MAX_S)
                 try:
                     await asyncio.to_thread(self.store.close)
-                except Exception:  # noqa: BLE001, S110 - already broken
+                except Exception:  # already broken
                     pass
                 self.store = await self._open_store()
 
@@ -125,7 +125,8 @@ class Archiver:
         if any(gone.values()):
             self.say(f"retention {days:g} days: deleted {gone['articles']} articles, {gone['dead_letters']} dead letters")
 
-    async def _start_consumer(self) -> AIOKafkaConsumer:
+    async def _start_consumer(self) -> AIOKafkaConsumer | None:
+        """Started, or None when stopped while the broker was away."""
         s = self.settings
         delay = 1.0
         while True:
@@ -142,7 +143,7 @@ class Archiver:
                 self.say(f"waiting for the Kafka broker at {s.bootstrap_servers}: {exc} (retry in {delay:.0f}s)")
             await self._sleep(delay)
             if self.stopping.is_set():
-                raise KafkaError("stopped while waiting for the broker")
+                return None
             delay = min(delay * 2, RETRY_MAX_S)
 
     async def run(self, idle_exit: float | None = None) -> Counts:
@@ -151,6 +152,9 @@ class Archiver:
         self.say(f"store {redact(self.store.url)}; group {self.settings.archive_group} on "
                  f"{self.settings.topic_enriched}, {self.settings.topic_deadletter}")
         consumer = await self._start_consumer()
+        if consumer is None:
+            self.store.close()
+            return self.counts
         last_progress = last_retention = 0.0
         reported = (0, 0)
         idle = 0.0

@@ -95,7 +95,7 @@ class TempPostgres:
 
         name = name or f"archive_{uuid.uuid4().hex[:10]}"
         with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]  # our own generated name
+            conn.execute(f'CREATE DATABASE "{name}"')  # our own generated name
         return self.url(name)
 
     def stop(self) -> None:

@@ -85,7 +85,7 @@ class PostgresStore(SqlStore):
             with self.conn.transaction():
                 # one creator at a time: two archive processes starting together must not race
                 self.conn.execute("SELECT pg_advisory_xact_lock(7350001)")
-                self.conn.execute(SCHEMA)  # type: ignore[arg-type]  # our own constant, no parameters
+                self.conn.execute(SCHEMA)
         found = self.conn.execute("SELECT to_regclass('articles')").fetchone()
         if not found or found[0] is None:
             self.conn.close()
@@ -96,12 +96,12 @@ class PostgresStore(SqlStore):
         return cls(url, create)
 
     def _execute(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
-        cur = self.conn.execute(_pg(sql), tuple(params))  # type: ignore[arg-type]  # built from our own SQL
+        cur = self.conn.execute(_pg(sql), tuple(params))  # built from our own SQL
         return cur.fetchall() if cur.description else []
 
     def _executemany(self, sql: str, rows: list[tuple]) -> None:
         with self.conn.cursor() as cur:
-            cur.executemany(_pg(sql), rows)  # type: ignore[arg-type]
+            cur.executemany(_pg(sql), rows)
 
     def _returning_many(self, sql: str, rows: list[tuple]) -> list[int]:
         """One pipelined round of INSERT ... RETURNING seq (a round trip per row costs more than the row)."""
@@ -109,7 +109,7 @@ class PostgresStore(SqlStore):
         if not rows:
             return seqs
         with self.conn.cursor() as cur:
-            cur.executemany(_pg(sql), rows, returning=True)  # type: ignore[arg-type]
+            cur.executemany(_pg(sql), rows, returning=True)
             while True:
                 seqs.append(int(cur.fetchone()[0]))  # type: ignore[index]
                 if not cur.nextset():

@@ -26,7 +26,7 @@ KINDS = ("articles", "quotes")
 
 # A word: letters/digits, with inner apostrophes, hyphens, dots or ampersands (don't,
 # al-Qaeda, U.S., AT&T). Unicode letters are welcome (\w minus underscore).
-_WORD = re.compile(r"[^\W_]+(?:['’.&-][^\W_]+)*\.?", re.UNICODE)
+_WORD = re.compile("[^\\W_]+(?:['\u2019.&-][^\\W_]+)*\\.?", re.UNICODE)
 _OPERATORS = {"AND", "OR", "NOT", "NEAR"}
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 

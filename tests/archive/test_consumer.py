@@ -39,7 +39,7 @@ def stored(store_url: str) -> int:
     try:
         with open_store(store_url) as s:
             return s.stats()["articles"]
-    except Exception:  # noqa: BLE001 - not created yet
+    except Exception:
         return 0
 
 
@@ -58,8 +58,8 @@ async def committed_lag(bootstrap: str, group: str, topic: str) -> int:
 
 
 async def _parts(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
-    await consumer._client.force_metadata_update()  # noqa: SLF001 - aiokafka's way to learn a topic's partitions
-    return consumer._client.cluster.partitions_for_topic(topic) or set()  # noqa: SLF001
+    await consumer._client.force_metadata_update()
+    return consumer._client.cluster.partitions_for_topic(topic) or set()
 
 
 def test_kill_9_mid_flow_then_every_article_exactly_once(broker, store_url, tmp_path):
@@ -69,7 +69,7 @@ def test_kill_9_mid_flow_then_every_article_exactly_once(broker, store_url, tmp_
     run(produce(bootstrap, env["NEWSWIRE_TOPIC_ENRICHED"], articles(0, FIRST)))
     dead = [(None, b'{"stage": "normalise", "reason": "invalid_json", "message": "m", "payload": "p", "failed_at": "t"}')]
     run(produce(bootstrap, env["NEWSWIRE_TOPIC_DEADLETTER"], dead * DEAD))
-    log = open(tmp_path / "archive.log", "wb")  # noqa: SIM115 - kept open across both runs
+    log = open(tmp_path / "archive.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "newswire", "archive"], env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 90
     while stored(store_url) < 50 and time.monotonic() < deadline and proc.poll() is None:
@@ -105,8 +105,7 @@ def test_stats_line_and_junk_on_the_topic(broker, store_url, tmp_path):
     uid = uuid.uuid4().hex[:8]
     env = archive_env(broker, store_url, uid)
     bootstrap = broker.url.split("://")[-1]
-    run(produce(bootstrap, env["NEWSWIRE_TOPIC_ENRICHED"], [(None, b"not json"), (None, b'{"no": "id"}')]
-                + articles(0, 3)))
+    run(produce(bootstrap, env["NEWSWIRE_TOPIC_ENRICHED"], [(None, b"not json"), (None, b'{"no": "id"}'), *articles(0, 3)]))
     done = subprocess.run([sys.executable, "-m", "newswire", "archive", "--until-idle", "3"], env=env,
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr

@@ -73,7 +73,7 @@ def get(port: int, path: str, token: str | None = TOKEN, **params: str) -> tuple
         params["token"] = token
     url = f"http://127.0.0.1:{port}{path}?{urllib.parse.urlencode(params)}"
     try:
-        with urllib.request.urlopen(url, timeout=10) as r:  # noqa: S310 - our own test server
+        with urllib.request.urlopen(url, timeout=10) as r:
             return r.status, orjson.loads(r.read())
     except urllib.error.HTTPError as exc:
         return exc.code, orjson.loads(exc.read())
@@ -101,7 +101,7 @@ def test_ingested_story_is_searchable_from_the_dashboard(stack):
 
 
 def test_any_archived_article_opens_in_the_article_view(stack):
-    env, port, data = stack
+    _env, port, data = stack
     aid = f"elsewhere-{uuid.uuid4().hex[:6]}"  # archived by someone else: never on this worker
     deadline = time.monotonic() + 60
     while not (data / "archive.sqlite3").exists() and time.monotonic() < deadline:
