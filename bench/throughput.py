@@ -18,20 +18,25 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from bench.corpus import load
 from pipeline.broker import EmbeddedBroker, free_port
+from pipeline.kafka_local import LocalKafka
 from pipeline.messages import encode
 from pipeline.nlp.model import load_model
 from pipeline.nlp.view import tagger_view
@@ -156,9 +161,23 @@ def start_workers(n: int, broker_url: str, app_id: str) -> tuple[list[subprocess
     return procs, ports
 
 
+@contextlib.contextmanager
+def open_broker() -> Iterator[EmbeddedBroker | LocalKafka]:
+    """A fresh broker for one round: the embedded Tansu, or with NEWSWIRE_BROKER_KIND=kafka one
+    Apache Kafka node from .kafka/lib (pipeline/kafka_local.py), its log in a temporary folder."""
+    from pipeline.settings import get_settings
+
+    if get_settings().broker_kind == "kafka":
+        with tempfile.TemporaryDirectory() as tmp, LocalKafka(Path(tmp), nodes=1) as kafka:
+            yield kafka
+    else:
+        with EmbeddedBroker("127.0.0.1", free_port()) as tansu:
+            yield tansu
+
+
 def pipeline_round(processes: int, raws, light_rate: float, light_n: int) -> dict:
     """Fresh broker and workers; full load, then (if asked) light load; stopped afterwards."""
-    with EmbeddedBroker("127.0.0.1", free_port()) as broker:
+    with open_broker() as broker:
         app_id = f"bench-{uuid.uuid4().hex[:6]}"
         procs, _ = start_workers(processes, broker.url, app_id)
         try:
