@@ -56,8 +56,7 @@ def kafka_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalKaf
 def cluster_env(cluster: LocalKafka, data_dir: Path) -> dict[str, str]:
     """What a newswire process needs to run on the cluster, as a user would set it."""
     return {**os.environ, "NEWSWIRE_BROKER": cluster.url, "NEWSWIRE_APP_ID": APP_ID,
-            "NEWSWIRE_REPLICATION_FACTOR": str(REPLICATION), "NEWSWIRE_MIN_INSYNC_REPLICAS": str(MIN_INSYNC),
-            "NEWSWIRE_DATA_DIR": str(data_dir)}
+            "NEWSWIRE_DATA_DIR": str(data_dir), **replication_env()}
 
 
 @pytest.fixture(scope="session")
@@ -132,3 +131,26 @@ def free_port_at(port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+def replication_env() -> dict[str, str]:
+    return {"NEWSWIRE_REPLICATION_FACTOR": str(REPLICATION), "NEWSWIRE_MIN_INSYNC_REPLICAS": str(MIN_INSYNC)}
+
+
+@pytest.fixture(scope="session")
+def cluster_workers(kafka_cluster: LocalKafka, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterWorkers]:
+    """Two supervised workers on the cluster (what `newswire run --workers 2` starts), shared by
+    the tests that need a running pipeline; a test that kills one starts it again."""
+    # Three JVMs, two workers and their NLP children share two cores here: the reliability
+    # suite's 6 s session and 25 s stall timeouts (tuned on one Tansu process) restarted workers
+    # that were only slow. These are newswire's defaults less a third.
+    workers = ClusterWorkers(kafka_cluster.url, tmp_path_factory.mktemp("workers"), app_id=APP_ID,
+                             extra={**replication_env(), "NEWSWIRE_SESSION_TIMEOUT": "10",
+                                    "NEWSWIRE_STALL_TIMEOUT": "60"})
+    ports = [workers.start(wait=False) for _ in range(2)]
+    try:
+        for port in ports:
+            workers.wait_ready(port, timeout=240)
+        yield workers
+    finally:
+        workers.stop_all()

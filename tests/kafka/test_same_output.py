@@ -15,17 +15,8 @@ import orjson
 from pipeline.broker import EmbeddedBroker, free_port
 from tests.conftest import wire_stories
 from tests.helpers import collect, run
+from tests.kafka.cluster_tools import comparable
 from tests.kafka.conftest import newswire_run, web_env
-
-TIMES = ("received_at",)  # when the article arrived: differs between any two runs
-
-
-def comparable(record: dict) -> dict:
-    """The record without its times (``received_at``, the pipeline's stage timings)."""
-    out = {k: v for k, v in record.items() if k not in TIMES}
-    if isinstance(out.get("pipeline"), dict):
-        out["pipeline"] = {k: v for k, v in out["pipeline"].items() if k != "timings"}
-    return out
 
 
 def outputs(bootstrap: str, ids: set[str] | None, expected: int) -> tuple[dict[str, dict], list[bytes]]:
