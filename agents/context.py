@@ -1,14 +1,20 @@
-"""What every agent module needs, passed explicitly instead of through module globals."""
+"""What every agent module needs, passed explicitly instead of through module globals.
+
+The dashboard's pieces (peers, lag tracker, dead-letter index, trends) live in ``agents.web``
+and ``agents.trends``, which import this module; their slots here are typed by the small
+protocols below, so the context names what it holds without importing them back.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
 
-import faust
+from faust.types import AppT, EventT, TopicT
 
 from agents.topics import Topics
 from pipeline.headers import Headers, output_headers
@@ -17,10 +23,32 @@ from pipeline.metrics import Metrics
 from pipeline.nlp_process import NlpProcess
 from pipeline.settings import Settings
 
+T = TypeVar("T")
+Snapshot = dict[str, Any]  # one worker's published figures (agents.web.peers.snapshot)
+Trends = dict[str, list[dict[str, Any]]]  # {"entities": [...], "speakers": [...]}
+
+
+class PeerSnapshots(Protocol):
+    """The other workers' last snapshots (agents.web.peers.Peers)."""
+
+    def live(self, now: float | None = None) -> list[Snapshot]: ...
+
+
+class LagRows(Protocol):
+    """Per-partition lag rows of this worker (agents.lag.LagTracker)."""
+
+    def partitions(self) -> list[dict[str, Any]]: ...
+
+
+class DeadLetterSummary(Protocol):
+    """Counts of dead letters by reason and stage (agents.web.deadletters.DeadIndex)."""
+
+    def summary(self) -> dict[str, Any]: ...
+
 
 @dataclass
 class Context:
-    app: faust.App
+    app: AppT
     settings: Settings
     topics: Topics
     metrics: Metrics = field(default_factory=Metrics)
@@ -29,11 +57,15 @@ class Context:
     nlp: NlpProcess | None = None
     normalise_executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, "newswire-norm"))
     worker_id: str = ""
-    stats_table: object = None  # the global "worker-stats" table, set by agents.app
     # The last enriched articles this worker produced, for the dashboard's article page.
-    articles: OrderedDict = field(default_factory=OrderedDict)
-    topics_extra: dict = field(default_factory=dict)  # internal topics other agents feed
-    trends: object = None  # () -> {"entities": [...], "speakers": [...]}, set by agents.trends
+    articles: OrderedDict[str, bytes] = field(default_factory=OrderedDict)
+    topics_extra: dict[str, TopicT] = field(default_factory=dict)  # internal topics other agents feed
+    trends: Callable[[], Trends] | None = None  # this worker's top lists, set by agents.trends
+    # set by agents.web.peers / agents.web.views when the web layer registers
+    peers: PeerSnapshots | None = None
+    own_snapshot: Callable[[], Snapshot] | None = None
+    lag_tracker: LagRows | None = None
+    dead_index: DeadLetterSummary | None = None
 
     def remember_article(self, article_id: str, encoded: bytes, keep: int = 200) -> None:
         self.articles[article_id] = encoded
@@ -41,11 +73,11 @@ class Context:
         while len(self.articles) > keep:
             self.articles.popitem(last=False)
 
-    async def run_normalise(self, fn, *args):  # noqa: ANN001, ANN201
+    async def run_normalise(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.normalise_executor, fn, *args)
 
-    async def send(self, topic: faust.TopicT, key: str | None, value: bytes,
-                   partition: int | None = None, headers: Headers | None = None) -> asyncio.Future:
+    async def send(self, topic: TopicT, key: str | None, value: bytes,
+                   partition: int | None = None, headers: Headers | None = None) -> asyncio.Future[Any]:
         """Publish now (not attached to the source offset) and return the delivery future.
 
         Callers await these futures before acking the source events, so a source offset is
@@ -58,8 +90,8 @@ class Context:
         return await producer.send(topic.get_topic_name(), key.encode() if key else None, value,
                                    partition=partition, timestamp=None, headers=headers)
 
-    async def send_dead_letter(self, stage: str, error: BaseException, event: faust.EventT | None = None,
-                               value: bytes | None = None, article_id: str | None = None) -> asyncio.Future:
+    async def send_dead_letter(self, stage: str, error: BaseException, event: EventT | None = None,
+                               value: bytes | None = None, article_id: str | None = None) -> asyncio.Future[Any]:
         msg = event.message if event is not None else None
         record = dead_letter(
             stage=stage, error=error, value=value if value is not None else (event.value if event else None),
@@ -76,7 +108,3 @@ class Context:
         self.metrics.agent(stage).errors += 1
         return await self.send(self.topics.deadletter, article_id or (record.key or None), encode(record),
                                headers=output_headers(msg))
-
-
-def now() -> float:
-    return time.monotonic()

@@ -49,7 +49,7 @@ def register(ctx: Context) -> None:
         metrics.record_out(latency=time.monotonic() - started)
         return futures
 
-    async def finish(stream, queue: asyncio.Queue) -> None:  # noqa: ANN001
+    async def finish(stream, queue: asyncio.Queue) -> None:
         while True:
             events, items, parsed, pending, started = await queue.get()
             if pending is not None:
@@ -69,7 +69,7 @@ def register(ctx: Context) -> None:
                 except PipelineError as exc:
                     futures.append(await ctx.send_dead_letter(Stage.ENRICH, exc, event,
                                                               article_id=article.id if article else None))
-                except Exception as exc:  # noqa: BLE001 - a bug must not stop the stream
+                except Exception as exc:  # a bug must not stop the stream
                     err = PipelineError(f"{type(exc).__name__}: {exc}", Reason.NLP_FAILED)
                     futures.append(await ctx.send_dead_letter(Stage.ENRICH, err, event,
                                                               article_id=article.id if article else None))
@@ -83,7 +83,7 @@ def register(ctx: Context) -> None:
             queue.task_done()
 
     @app.agent(topics.normalised, name="enrich")
-    async def enrich_agent(stream):  # noqa: ANN001, ANN202
+    async def enrich_agent(stream):
         if ctx.nlp is None:
             ctx.nlp = NlpProcess(settings.model, settings.batch_size)
             await ctx.nlp.warm_up()
@@ -104,7 +104,7 @@ def register(ctx: Context) -> None:
                         continue
                     try:
                         parsed.append((event, NormalisedArticle.model_validate(orjson.loads(event.value))))
-                    except Exception as exc:  # noqa: BLE001
+                    except Exception as exc:
                         err = PipelineError(f"not a NormalisedArticle: {exc}", Reason.INVALID_RECORD)
                         items.append((event, None, err))
                 # submitted now, awaited by the finisher: the NLP process always has the next

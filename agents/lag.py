@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass, field
 
 from agents.context import Context
+from agents.offsets import committed_offsets, read_offsets
 
 REFRESH_S = 5.0  # ListOffsets round trip per refresh: cheap, but not on every 2 s snapshot
 
@@ -39,7 +40,7 @@ class LagTracker:
         topics = {settings.topic_raw, settings.topic_normalised, f"{settings.app_id}.trend-counts"}
         try:
             assignment = self.ctx.app.consumer.assignment()
-        except Exception:  # noqa: BLE001 - consumer not started yet
+        except Exception:
             return []
         return sorted((tp for tp in assignment if tp.topic in topics), key=lambda tp: (tp.topic, tp.partition))
 
@@ -61,11 +62,11 @@ class LagTracker:
         for tp in self._tracked():
             try:
                 fetched_end = consumer.highwater(tp)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 fetched_end = None
             end = max(filter(None, [fetched_end, self.ends.get(tp)]), default=0)
-            committed = consumer._committed_offset.get(tp)  # noqa: SLF001 - Faust keeps no public accessor
-            read = consumer._read_offset.get(tp)  # noqa: SLF001
+            committed = committed_offsets(consumer).get(tp)
+            read = read_offsets(consumer).get(tp)
             done = committed or 0  # Faust keeps the next offset to read as "committed"
             position = (read + 1) if read is not None else done
             last = self.commits.get(tp)
@@ -84,5 +85,5 @@ class LagTracker:
 
 def consumer_lag(ctx: Context) -> dict[str, int]:
     """``{"topic[p]": lag}`` for this worker (kept for callers that want the flat form)."""
-    tracker = getattr(ctx, "lag_tracker", None) or LagTracker(ctx)
+    tracker = ctx.lag_tracker or LagTracker(ctx)
     return {f"{r['topic']}[{r['partition']}]": r["lag"] for r in tracker.partitions()}

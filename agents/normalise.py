@@ -41,7 +41,7 @@ def register(ctx: Context) -> None:
         return article, fp
 
     @app.agent(topics.raw, name="normalise")
-    async def normalise_agent(stream):  # noqa: ANN001, ANN202
+    async def normalise_agent(stream):
         async for event in stream.events():
             started = time.monotonic()
             metrics.record_in()
@@ -56,7 +56,7 @@ def register(ctx: Context) -> None:
             except PipelineError as exc:
                 await (await ctx.send_dead_letter(Stage.NORMALISE, exc, event))
                 continue
-            except Exception as exc:  # noqa: BLE001 - a bug must not stop the stream
+            except Exception as exc:  # a bug must not stop the stream
                 err = PipelineError(f"{type(exc).__name__}: {exc}", Reason.NORMALISE_FAILED)
                 await (await ctx.send_dead_letter(Stage.NORMALISE, err, event))
                 continue

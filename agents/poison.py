@@ -30,7 +30,7 @@ _init_original = PartitionRecords.__init__
 class _PoisonRecord:
     """Stands in for one unreadable record: what ``PartitionRecords._consumer_record`` reads."""
 
-    __slots__ = ("offset", "timestamp", "timestamp_type", "key", "value", "checksum", "headers")
+    __slots__ = ("checksum", "headers", "key", "offset", "timestamp", "timestamp_type", "value")
 
     def __init__(self, offset: int, timestamp: int, reason: Reason, detail: str) -> None:
         self.offset = offset
@@ -84,7 +84,7 @@ class _CheckedRecords:
             if self._check_crcs and not batch.validate_crc():
                 raise CorruptRecordException("invalid CRC")
             return _ReadBatch(batch, list(batch), poison=False)
-        except Exception as exc:  # noqa: BLE001 - whatever cannot be read becomes a dead letter
+        except Exception as exc:  # whatever cannot be read becomes a dead letter
             reason = Reason.UNSUPPORTED_CODEC if isinstance(exc, UnsupportedCodecError) else Reason.CORRUPT_BATCH
             return _ReadBatch(batch, poison_records(batch, reason, f"{type(exc).__name__}: {exc}"), poison=True)
 
@@ -102,4 +102,4 @@ def _init(self: PartitionRecords, *args: Any, **kwargs: Any) -> None:
 
 
 def install() -> None:
-    PartitionRecords.__init__ = _init  # type: ignore[method-assign]
+    PartitionRecords.__init__ = _init  # aiokafka is untyped: no method-assign check to silence

@@ -30,11 +30,16 @@ measured 17-38 of 600 articles lost when one of two workers was killed. Two rule
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import time
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from faust.transport import consumer as faust_consumer
-from faust.transport.drivers import aiokafka as faust_aiokafka
+from faust.transport.consumer import Consumer
+from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
+from faust.types import TP, Message
 
 from agents import poison
 
@@ -42,57 +47,65 @@ FETCH_MAX_WAIT_MS = 100
 REWIND_AFTER_S = 3.0
 REWIND_AGAIN_AFTER_S = 60.0
 log = logging.getLogger("newswire.transport")
-_create_worker_consumer_original = faust_aiokafka.AIOKafkaConsumerThread._create_worker_consumer
-_ack_original = faust_consumer.Consumer.ack
-_new_offset_original = faust_consumer.Consumer._new_offset  # noqa: SLF001
+_background: set[asyncio.Future[Any]] = set()  # the loop keeps only weak references to tasks
 
 
-def _create_worker_consumer(self, transport):  # noqa: ANN001, ANN202
+def _in_background(coro: Coroutine[Any, Any, Any]) -> None:
+    """Run ``coro`` without awaiting it (from a synchronous Faust callback), keeping it alive."""
+    task = asyncio.ensure_future(coro)
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+_create_worker_consumer_original = AIOKafkaConsumerThread._create_worker_consumer
+_ack_original = Consumer.ack
+_new_offset_original = Consumer._new_offset
+
+
+def _create_worker_consumer(self: AIOKafkaConsumerThread, transport: Any) -> Any:
     consumer = _create_worker_consumer_original(self, transport)
-    consumer._fetch_max_wait_ms = FETCH_MAX_WAIT_MS  # noqa: SLF001 - read by aiokafka at start()
+    consumer._fetch_max_wait_ms = FETCH_MAX_WAIT_MS  # read by aiokafka at start()
     return consumer
 
 
-def _ack(self, message) -> bool:  # noqa: ANN001
+def _ack(self: Consumer, message: Message) -> bool:
     app = self.app
     current = message.generation_id is None or message.generation_id == app.consumer_generation_id
     if current and app.flow_control.is_active():
         return _ack_original(self, message)
     with faust_consumer.ack_lock:
         message.acked = True  # done for wait_empty, but its offset is not committable
-        self._unacked_messages.discard(message)  # noqa: SLF001
+        self._unacked_messages.discard(message)
     return False
 
 
-def _head(self, tp):  # noqa: ANN001, ANN202
+def _head(self: Consumer, tp: TP) -> int | None:
     """The first offset not yet committed. Faust forgets committed offsets at a rebalance
     and does not always learn them again, so when it has none we ask the broker once (its
     committed offset for the group, else the partition's earliest); None until answered."""
-    committed = self._committed_offset[tp]  # noqa: SLF001
+    committed = self._committed_offset[tp]
     if committed is not None:
         return committed
-    heads = self.__dict__.setdefault("_newswire_heads", {})
+    heads: dict[TP, int | None] = self.__dict__.setdefault("_newswire_heads", {})
     if tp not in heads:
         heads[tp] = None
 
         async def lookup() -> None:
             try:
-                thread = self._thread  # noqa: SLF001
-                offset = await thread.call_thread(thread._ensure_consumer().committed, tp)  # noqa: SLF001
+                thread = self._thread  # type: ignore[attr-defined]  # set by the aiokafka driver's Consumer only
+                offset = await thread.call_thread(thread._ensure_consumer().committed, tp)
                 if offset is None or offset < 0:
                     offset = (await self.earliest_offsets(tp)).get(tp) or 0
                 heads[tp] = offset
-            except Exception:  # noqa: BLE001 - try again on the next commit
+            except Exception:  # try again on the next commit
                 heads.pop(tp, None)
 
-        asyncio.ensure_future(lookup())
+        _in_background(lookup())
     return heads[tp]
 
 
-def _new_offset(self, tp):  # noqa: ANN001, ANN202
-    acked = self._acked[tp]  # noqa: SLF001
+def _new_offset(self: Consumer, tp: TP) -> int | None:
+    acked = self._acked[tp]
     held = self.__dict__.setdefault("_newswire_held", {})
-    if acked and not self._gap[tp]:  # noqa: SLF001
+    if acked and not self._gap[tp]:
         head = _head(self, tp)
         if head is None or min(acked) > head:
             # Offsets below the lowest ack were skipped (a rebalance) or are still in flight.
@@ -105,14 +118,14 @@ def _new_offset(self, tp):  # noqa: ANN001, ANN202
                 self.__dict__.get("_newswire_heads", {}).pop(tp, None)
                 log.warning("offsets %s..%s of %s[%s] were skipped in a rebalance: rewinding to %s",
                             head, min(acked) - 1, tp.topic, tp.partition, head)
-                asyncio.ensure_future(self.seek(tp, head))
+                _in_background(self.seek(tp, head))
             return None
     held.pop(tp, None)
     self.__dict__.get("_newswire_heads", {}).pop(tp, None)
     return _new_offset_original(self, tp)
 
 
-def _may_rewind(self, tp, head: int, now: float) -> bool:  # noqa: ANN001
+def _may_rewind(self: Consumer, tp: TP, head: int, now: float) -> bool:
     """One rewind per skipped head and consumer generation. The rewound events queue up behind
     those already buffered (thousands, under a backlog), so the gap can outlive the rewind by
     many seconds; rewinding again then only read the same events once more (hundreds of
@@ -126,12 +139,12 @@ def _may_rewind(self, tp, head: int, now: float) -> bool:  # noqa: ANN001
     return True
 
 
-async def _seek_to_committed(self):  # noqa: ANN001, ANN202
+async def _seek_to_committed(self: AIOKafkaConsumerThread) -> Any:
     """aiokafka's ``seek_to_committed`` only seeks partitions with a committed offset above 0;
     the others keep whatever fetch position the previous generation left, which is past any
     events fetched and then skipped in the rebalance. Those partitions go back to the
     beginning (the group's auto_offset_reset is ``earliest`` anyway)."""
-    consumer = self._ensure_consumer()  # noqa: SLF001
+    consumer = self._ensure_consumer()
     app = self.consumer.app
 
     async def seek() -> dict:
@@ -144,7 +157,7 @@ async def _seek_to_committed(self):  # noqa: ANN001, ANN202
     return await self.call_thread(seek)
 
 
-async def _add_gap(self, tp, offset_from: int, offset_to: int) -> None:  # noqa: ANN001
+async def _add_gap(self: Consumer, tp: TP, offset_from: int, offset_to: int) -> None:
     """Faust treats a jump in fetched offsets as a "gap" (compaction, transaction markers) and
     counts the missing offsets as processed. Our input topics have neither; a jump there means
     the fetch position moved past events nobody processed (a stale fetch after a rebalance),
@@ -154,10 +167,30 @@ async def _add_gap(self, tp, offset_from: int, offset_to: int) -> None:  # noqa:
                 offset_from - 1, offset_to, tp.topic, tp.partition)
 
 
+# What install() replaces: (class, method name, our replacement). tests/unit/test_transport_shape.py
+# checks each original still exists with the signature the replacement expects.
+REPLACED: list[tuple[type, str, Callable[..., Any]]] = [
+    (Consumer, "_add_gap", _add_gap),
+    (AIOKafkaConsumerThread, "seek_to_committed", _seek_to_committed),
+    (AIOKafkaConsumerThread, "_create_worker_consumer", _create_worker_consumer),
+    (Consumer, "ack", _ack),
+    (Consumer, "_new_offset", _new_offset),
+]
+
+
+def _replace(cls: type, name: str, replacement: Callable[..., Any]) -> None:
+    """Swap one method, refusing if Faust no longer has it under that name and shape."""
+    original = cls.__dict__.get(name)
+    if original is None or replacement is original:
+        if replacement is original:
+            return  # installed already (one app per process, but tests build several)
+        raise RuntimeError(f"faust {cls.__qualname__}.{name} is gone: agents/transport.py needs updating")
+    if list(inspect.signature(original).parameters) != list(inspect.signature(replacement).parameters):
+        raise RuntimeError(f"faust {cls.__qualname__}.{name} changed its parameters: agents/transport.py needs updating")
+    setattr(cls, name, replacement)
+
+
 def install() -> None:
     poison.install()
-    faust_consumer.Consumer._add_gap = _add_gap  # noqa: SLF001
-    faust_aiokafka.AIOKafkaConsumerThread.seek_to_committed = _seek_to_committed
-    faust_aiokafka.AIOKafkaConsumerThread._create_worker_consumer = _create_worker_consumer
-    faust_consumer.Consumer.ack = _ack
-    faust_consumer.Consumer._new_offset = _new_offset  # noqa: SLF001
+    for cls, name, replacement in REPLACED:
+        _replace(cls, name, replacement)

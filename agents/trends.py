@@ -163,4 +163,4 @@ def register(ctx: Context) -> None:
         ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         return [{**(names.get(k) or _from_id(k)), "count": c} for k, c in ranked]
 
-    ctx.trends = lambda: {"entities": top("e"), "speakers": top("s")}  # type: ignore[attr-defined]
+    ctx.trends = lambda: {"entities": top("e"), "speakers": top("s")}

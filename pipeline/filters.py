@@ -31,7 +31,7 @@ def parse_since(value: str, now: datetime | None = None) -> datetime:
 
 
 def _has(haystack: str | None, needle: str) -> bool:
-    return bool(haystack) and needle.casefold() in haystack.casefold()
+    return haystack is not None and needle.casefold() in haystack.casefold()
 
 
 @dataclass(frozen=True)

@@ -280,7 +280,7 @@ class LocalKafka:
                             node.node_id: node.log_path.stat().st_size if node.log_path.exists() else 0}
         with open(node.log_path, "ab") as out:
             node.process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-                                            preexec_fn=die_with_parent)  # noqa: PLW1509 - only sets a prctl flag
+                                            preexec_fn=die_with_parent)  # only sets a prctl flag
 
     def _wait_started(self, node: Node, timeout: float) -> None:
         deadline = time.monotonic() + timeout

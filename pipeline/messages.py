@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 import orjson
@@ -10,19 +11,19 @@ from pydantic import BaseModel, ValidationError
 
 from pipeline.errors import InvalidInput, PipelineError, Reason, TooLarge
 from pipeline.normalise.decode import decode_bytes
-from schemas.records import DeadLetter, RawArticle
+from schemas.records import DeadLetter, PayloadEncoding, RawArticle
 
 # Set by the consumer (agents/poison.py) on placeholders for records it could not read.
 POISON_HEADER = "newswire-poison"
 POISON_DETAIL_HEADER = "newswire-poison-detail"
 
 
-def poison_of(headers: object) -> PipelineError | None:
+def poison_of(headers: Mapping[str, bytes] | Iterable[tuple[str, bytes]] | None) -> PipelineError | None:
     """The error a placeholder for an unreadable record stands for, or None for a real record."""
     if not headers:
         return None
-    items = headers.items() if isinstance(headers, dict) else headers
-    found = {k: v for k, v in items}  # type: ignore[union-attr]
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    found = dict(items)
     reason = found.get(POISON_HEADER)
     if reason is None:
         return None
@@ -76,6 +77,7 @@ def dead_letter(
     # A dead letter must fit in one Kafka message; an oversized article stays replayable from
     # its source topic/partition/offset, which the record names.
     payload = payload[:DEAD_LETTER_PAYLOAD_LIMIT]
+    encoding: PayloadEncoding
     try:
         text, encoding = payload.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

@@ -23,11 +23,13 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
+from spacy.language import Language
+
 from pipeline.enrich import enrich_batch
 from pipeline.messages import encode
 from schemas.records import NormalisedArticle
 
-_nlp = None  # the child's model, loaded once by _init
+_nlp: Language | None = None  # the child's model, loaded once by _init
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class Outcome:
 
 
 def _init(model: str | None) -> None:
-    global _nlp  # noqa: PLW0603 - one model per child process, loaded before the first batch
+    global _nlp  # one model per child process, loaded before the first batch
     from pipeline.nlp.model import load_model
     from pipeline.supervise import die_with_parent
 
@@ -51,8 +53,10 @@ def _init(model: str | None) -> None:
 def _enrich(articles: list[NormalisedArticle], batch_size: int) -> list[Outcome]:
     """One Outcome per article, always: a batch that fails is retried article by article."""
     try:
+        if _nlp is None:
+            raise RuntimeError("the NLP child's model is not loaded (_init did not run)")
         return [Outcome(encoded=encode(a)) for a in enrich_batch(articles, _nlp, batch_size)]
-    except Exception as exc:  # noqa: BLE001 - find the article that broke the batch
+    except Exception as exc:  # find the article that broke the batch
         if len(articles) == 1:
             return [Outcome(error=f"{type(exc).__name__}: {exc}")]
         return [_enrich([a], batch_size)[0] for a in articles]

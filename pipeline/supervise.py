@@ -59,7 +59,7 @@ def supervise(command: list[str], stop_timeout: float = 30.0, status: tuple[Path
     while True:
         started = time.monotonic()
         env = {**os.environ, "NEWSWIRE_FAUST_RESTARTS": str(record.restarts if record else 0)}
-        child = subprocess.Popen(command, preexec_fn=die_with_parent, env=env)  # noqa: PLW1509 - only sets a prctl flag
+        child = subprocess.Popen(command, preexec_fn=die_with_parent, env=env)  # only sets a prctl flag
         if record:
             record.pid, record.state = child.pid, ("crash-loop" if record.crash_looping else "running")
         publish()
@@ -81,7 +81,7 @@ def supervise(command: list[str], stop_timeout: float = 30.0, status: tuple[Path
             return code
 
 
-def _wait(child: subprocess.Popen, stopping, stop_timeout: float) -> int:  # noqa: ANN001
+def _wait(child: subprocess.Popen, stopping, stop_timeout: float) -> int:
     """Wait for the child; once we are stopping, for at most ``stop_timeout`` seconds."""
     stop_deadline: float | None = None
     while True:

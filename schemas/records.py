@@ -208,13 +208,16 @@ class Speaker(Span):
     entity_id: str | None = None
 
 
+QuoteKind = Literal["direct", "indirect", "mixed"]
+
+
 class Quote(_Record):
     id: str
     text: str
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     segments: list[Segment]
-    kind: Literal["direct", "indirect", "mixed"]
+    kind: QuoteKind
     cue: Cue | None = None
     speaker: Speaker | None = None
 
@@ -292,6 +295,9 @@ class QuoteRecord(_Evolving):
     speaker_entity_id: str | None = None
 
 
+PayloadEncoding = Literal["utf-8", "base64"]
+
+
 class DeadLetter(_Evolving):
     """Anything a stage could not process, with enough context to replay it."""
 
@@ -302,7 +308,7 @@ class DeadLetter(_Evolving):
     article_id: str | None = None
     key: str | None = None
     payload: str = Field(description="The original message value (UTF-8, or base64 when not text)")
-    payload_encoding: Literal["utf-8", "base64"] = "utf-8"
+    payload_encoding: PayloadEncoding = "utf-8"
     payload_bytes: int = Field(default=0, description="Size of the original message value")
     payload_truncated: bool = Field(default=False, description="payload holds only the first 256 kB; "
                                     "the whole message is at topic/partition/offset")

@@ -57,4 +57,6 @@ if [ ! -s "$SPEC" ]; then
   rm -rf "$tmp"
 fi
 .venv/bin/ruff check .
+.venv/bin/lint-imports --no-cache  # the layer contracts in pyproject.toml [tool.importlinter]
+.venv/bin/mypy  # the packages and settings in pyproject.toml [tool.mypy]
 exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

@@ -19,7 +19,7 @@ async def produce(bootstrap: str, topic: str, messages: list[tuple[bytes | None,
         await producer.stop()
 
 
-async def collect(bootstrap: str, topic: str, until, timeout: float = 60.0) -> list:  # noqa: ANN001
+async def collect(bootstrap: str, topic: str, until, timeout: float = 60.0) -> list:
     """Read ``topic`` from the beginning until ``until(records)`` is true or the timeout passes.
 
     Records are (key, decoded JSON value) pairs.
@@ -51,7 +51,7 @@ def _decode(value: bytes | None) -> dict:
     return decoded if isinstance(decoded, dict) else {"_raw": value}
 
 
-def run(coro):  # noqa: ANN001, ANN201
+def run(coro):
     """asyncio.run, in a thread of its own so it also works beside Playwright's event loop."""
     from concurrent.futures import ThreadPoolExecutor
 

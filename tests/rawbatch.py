@@ -43,7 +43,7 @@ async def send_batch(bootstrap: str, topic: str, partition: int, batch: bytes) -
     client = AIOKafkaClient(bootstrap_servers=bootstrap)
     await client.bootstrap()
     try:
-        await client._wait_on_metadata(topic)  # noqa: SLF001 - creates the topic if auto-create is on
+        await client._wait_on_metadata(topic)  # creates the topic if auto-create is on
         leader = client.cluster.leader_for_partition(TopicPartition(topic, partition))
         request = ProduceRequest(transactional_id=None, required_acks=-1, timeout=10_000,
                                     topics=[(topic, [(partition, batch)])])

@@ -138,7 +138,7 @@ async def read_records(settings: Settings, locations: list[tuple[int, int]]) -> 
     if not locations:
         return {}
     consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=None,
-                                enable_auto_commit=False, **settings.kafka_client_options())  # type: ignore[arg-type]
+                                enable_auto_commit=False, **settings.kafka_client_options())
     await consumer.start()
     found: dict[tuple[int, int], dict] = {}
     try:

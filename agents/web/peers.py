@@ -63,7 +63,7 @@ def snapshot(ctx: Context, tracker: LagTracker, meter: workers.ProcessMeter, sta
         "agents": metrics["agents"],
         "dead_letters": metrics["dead_letters"],
         "recent_articles": metrics["recent_articles"][:RECENT_ARTICLES],
-        "trends": ctx.trends() if ctx.trends else {},  # type: ignore[operator]
+        "trends": ctx.trends() if ctx.trends else {},
         "assignment": assignment,
         "partitions": partitions,
         "info": workers.describe(ctx, meter, partitions, assignment, starts, tracker.last_commit_at),
@@ -79,9 +79,9 @@ def register(ctx: Context) -> Peers:
     tracker = LagTracker(ctx)
     meter = workers.ProcessMeter()
     starts = workers.record_start(ctx.settings.data_dir / f"worker-{settings.web_port}")
-    ctx.peers = peers  # type: ignore[attr-defined]
-    ctx.lag_tracker = tracker  # type: ignore[attr-defined]
-    ctx.own_snapshot = lambda: snapshot(ctx, tracker, meter, starts)  # type: ignore[attr-defined]
+    ctx.peers = peers
+    ctx.lag_tracker = tracker
+    ctx.own_snapshot = lambda: snapshot(ctx, tracker, meter, starts)
 
     @app.task
     async def follow_stats() -> None:
@@ -93,9 +93,9 @@ def register(ctx: Context) -> Peers:
         if time.time() - tracker.refreshed_at >= REFRESH_S:
             await tracker.refresh()
         try:
-            value = orjson.dumps(ctx.own_snapshot(), option=orjson.OPT_NON_STR_KEYS)  # type: ignore[attr-defined]
+            value = orjson.dumps(ctx.own_snapshot(), option=orjson.OPT_NON_STR_KEYS)
             await ctx.send(topic, ctx.worker_id, value)
         except Exception:  # noqa: BLE001 - stats must never take the worker down
-            app.log.exception("could not publish worker stats")
+            tail.log.exception("could not publish worker stats")
 
     return peers

@@ -30,6 +30,7 @@ import orjson
 from agents.web import tail
 from agents.web.deadletters import DeadIndex, payload_bytes, read_records
 from pipeline.errors import Stage
+from pipeline.settings import Settings
 from schemas.records import NormalisedArticle, RawArticle
 
 MAX_PER_REPLAY = 1000
@@ -54,7 +55,7 @@ def raw_message(record: dict) -> tuple[bytes | None, bytes]:
     if record.get("stage") == Stage.ENRICH:
         article = NormalisedArticle.model_validate_json(data)
         raw = RawArticle(id=article.id, source=article.source, title=article.title, body=article.text,
-                         url=article.url, published_at=article.published_at,  # type: ignore[arg-type]
+                         url=article.url, published_at=article.published_at,
                          metadata=article.metadata)
         return article.id.encode(), raw.model_dump_json(exclude_none=True).encode()
     return key, data
@@ -105,7 +106,7 @@ class ReplayLog:
 
 @dataclass
 class Replayer:
-    settings: object
+    settings: Settings
     send: Callable  # (topic name, key, value) -> awaitable RecordMetadata
     publish: Callable  # (record) -> awaitable
     index: DeadIndex
@@ -114,7 +115,7 @@ class Replayer:
     async def replay(self, request: dict, remote: str) -> dict:
         if "locations" in request:
             locations = request["locations"]
-            selector = {"ids": [f"{p}:{o}" for p, o in locations]}
+            selector: dict[str, object] = {"ids": [f"{p}:{o}" for p, o in locations]}
         else:
             entries = self.index.select(stage=request.get("stage"), reason=request["reason"], limit=MAX_PER_REPLAY)
             if not entries:
@@ -122,7 +123,7 @@ class Replayer:
                                     + (f" at stage {request['stage']!r}" if request.get("stage") else ""))
             locations = [(e["partition"], e["offset"]) for e in reversed(entries)]  # oldest first
             selector = {"reason": request["reason"], "stage": request.get("stage")}
-        records = await read_records(self.settings, locations)  # type: ignore[arg-type]
+        records = await read_records(self.settings, locations)
         now = time.time()
         record: dict = {"id": uuid.uuid4().hex[:12], "who": request["operator"], "remote": remote, "at": now,
                         "updated_at": now, "selector": selector, "requested": len(locations), "sent": 0,
@@ -140,7 +141,7 @@ class Replayer:
                 record["skipped"].append({"id": dead_id, "why": str(exc)[:300]})
                 continue
             futures.append((dead_id, whole.get("article_id") or (key.decode() if key else None),
-                            await self.send(self.settings.topic_raw, key, value)))  # type: ignore[attr-defined]
+                            await self.send(self.settings.topic_raw, key, value)))
         for dead_id, article_id, fut in futures:
             meta = await fut
             record["articles"].append({"dead_letter": dead_id, "article_id": article_id,
@@ -170,7 +171,7 @@ class Replayer:
         def on_dead(entry: dict) -> None:
             src = entry["source"]
             item = by_id.get(entry.get("article_id") or "")
-            if item is None and src.get("topic") == self.settings.topic_raw:  # type: ignore[attr-defined]
+            if item is None and src.get("topic") == self.settings.topic_raw:
                 item = by_raw.get(f"{src.get('partition')}:{src.get('offset')}")
             if item is not None and entry["ts"] >= since - 1 and item["state"] == "pending":
                 item["state"] = "failed"
@@ -179,7 +180,7 @@ class Replayer:
                 changed.set()
 
         self.index.listeners.append(on_dead)
-        follower = asyncio.ensure_future(tail.follow(self.settings, self.settings.topic_enriched,  # type: ignore
+        follower = asyncio.ensure_future(tail.follow(self.settings, self.settings.topic_enriched,
                                                      on_enriched, back=len(by_id) + 500))
         deadline = time.monotonic() + WATCH_S
         try:

@@ -32,7 +32,7 @@ async def follow(settings: Settings, topic: str, on_record: Callable[[object], N
     while True:
         consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=None,
                                     enable_auto_commit=False, auto_offset_reset="earliest",
-                                    **settings.kafka_client_options())  # type: ignore[arg-type]
+                                    **settings.kafka_client_options())
         try:
             await consumer.start()
             partitions = consumer.partitions_for_topic(topic)

@@ -93,7 +93,7 @@ def register(ctx: Context) -> None:
     dead = DeadIndex()
     replays = ReplayLog()
     history = History()
-    ctx.dead_index = dead  # type: ignore[attr-defined]
+    ctx.dead_index = dead
     replays_topic = app.topic(f"{settings.app_id}.replays", key_type=bytes, value_type=bytes,
                               key_serializer="raw", value_serializer="raw", partitions=1)
 

@@ -17,7 +17,7 @@ PROGRESS_EVERY = 256  # articles between progress lines: about one every few sec
 BATCH = 32  # articles per spaCy pipe call, as in the worker
 
 
-def shared_names(sources: list) -> dict[str, list[str]]:  # noqa: ANN001 - pipeline.sources.Source
+def shared_names(sources: list) -> dict[str, list[str]]:  # pipeline.sources.Source
     """Ids that two different files would both take when names are ids."""
     from pipeline.sources.files import FileSource
 

@@ -59,5 +59,5 @@ def load_model(name: str | None = None) -> Language:
 
 
 def model_label(nlp: Language) -> str:
-    name = nlp.meta.get("newswire_name", nlp.meta.get("name"))
-    return name if "+" in str(name) else f"{name}-{nlp.meta.get('version')}"
+    name = str(nlp.meta.get("newswire_name", nlp.meta.get("name")))
+    return name if "+" in name else f"{name}-{nlp.meta.get('version')}"

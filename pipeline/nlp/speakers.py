@@ -66,6 +66,7 @@ class SpeakerResolver:
             antecedent = self.resolve(head.head.head, before)
             return Speaker(start=head.idx, end=head.idx + len(head), text=head.text,
                            name=antecedent.name, entity_id=antecedent.entity_id)
+        ent: Entity | None  # the named entity the speaker is, once found
         start, end = self._phrase(head)
         hit = self._entity_at(head.idx, head.idx + len(head))
         if hit is not None:

@@ -93,7 +93,7 @@ def looks_like_dateline(paragraph: str) -> bool:
     return _match(paragraph) is not None
 
 
-def parse_dateline(paragraph: str, offset: int = 0, reference=None) -> DatelineMatch | None:  # noqa: ANN001
+def parse_dateline(paragraph: str, offset: int = 0, reference=None) -> DatelineMatch | None:
     """Parse a dateline at the start of ``paragraph``; spans are shifted by ``offset``."""
     m = _match(paragraph)
     if not m:

@@ -22,7 +22,7 @@ def extract_html(markup: str) -> tuple[str | None, str]:
         text = trafilatura.extract(markup, include_comments=False, include_tables=False, favor_recall=True) or ""
         meta = trafilatura.extract_metadata(markup)
         title = meta.title if meta is not None else None
-    except Exception:  # noqa: BLE001 - lxml raises many kinds on hostile markup; fall back
+    except Exception:  # lxml raises many kinds on hostile markup; fall back
         text = ""
     if not text.strip():
         stripped = _SCRIPT.sub(" ", markup)

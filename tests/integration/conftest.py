@@ -41,7 +41,7 @@ def wait_ready(port: int, proc: subprocess.Popen, timeout: float = 120.0) -> Non
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
                 if r.status == 200:
                     return
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
         time.sleep(0.5)
     raise TimeoutError("worker not ready")

@@ -65,7 +65,7 @@ class FeedServer(http.server.ThreadingHTTPServer):
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
+            def do_GET(self):
                 outer.requests += 1
                 etag = f'"{hash(outer.body) & 0xFFFFFF:x}"'
                 if self.headers.get("If-None-Match") == etag:

@@ -52,7 +52,7 @@ def test_a_killed_child_is_replaced_and_every_article_still_enriched():
         proc = NlpProcess(None, batch_size=16)
         try:
             await proc.warm_up()
-            (child,) = proc._pool._processes  # noqa: SLF001 - the test needs the child's pid
+            (child,) = proc._pool._processes  # the test needs the child's pid
             pending = asyncio.ensure_future(proc.enrich(articles() * 20))
             await asyncio.sleep(0.3)  # mid-batch
             os.kill(child, signal.SIGKILL)
@@ -80,6 +80,6 @@ def test_an_article_that_breaks_the_batch_fails_alone(monkeypatch, nlp):
 
     monkeypatch.setattr(nlp_process, "enrich_batch", fragile)
     monkeypatch.setattr(nlp_process, "_nlp", nlp)
-    outcomes = nlp_process._enrich(articles(), 16)  # noqa: SLF001
+    outcomes = nlp_process._enrich(articles(), 16)
     assert [o.error for o in outcomes] == [None, "ValueError: cannot parse two", None]
     assert [orjson.loads(o.encoded)["id"] for o in (outcomes[0], outcomes[2])] == ["one", "three"]

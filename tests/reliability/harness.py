@@ -44,7 +44,7 @@ class Workers:
 
     def start(self, port: int | None = None, wait: bool = True) -> int:
         port = port or free_port()
-        log = open(self.data_dir / f"worker-{port}.log", "ab")  # noqa: SIM115
+        log = open(self.data_dir / f"worker-{port}.log", "ab")
         self.procs[port] = subprocess.Popen([sys.executable, "-m", "newswire", "worker", "-l", "warn"],
                                             env=self.env(port), stdout=log, stderr=subprocess.STDOUT)
         if wait:
@@ -61,7 +61,7 @@ class Workers:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
                     if r.status == 200:
                         return
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
             time.sleep(0.5)
         raise TimeoutError(f"worker on {port} not ready in {timeout}s")

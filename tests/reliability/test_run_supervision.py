@@ -18,7 +18,7 @@ from tests.reliability.harness import account, send
 N = 300
 
 
-def _statuses(data_dir) -> dict:  # noqa: ANN001
+def _statuses(data_dir) -> dict:
     return {s.name: s for s in read_statuses(data_dir)}
 
 
@@ -29,7 +29,7 @@ def test_a_killed_worker_is_restarted_and_the_broker_keeps_every_article(tmp_pat
            "NEWSWIRE_DATA_DIR": str(tmp_path), "NEWSWIRE_APP_ID": f"sup-{broker_port}",
            "NEWSWIRE_SESSION_TIMEOUT": "6"}
     env.pop("NEWSWIRE_BROKER", None)
-    log = open(tmp_path / "run.log", "wb")  # noqa: SIM115
+    log = open(tmp_path / "run.log", "wb")
     run = subprocess.Popen([sys.executable, "-m", "newswire", "run", "--workers", "2"], env=env,
                            start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
     bootstrap = f"127.0.0.1:{broker_port}"

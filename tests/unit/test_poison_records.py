@@ -22,7 +22,7 @@ class FakeBatch:
     def validate_crc(self) -> bool:
         return True
 
-    def __iter__(self):  # noqa: ANN204
+    def __iter__(self):
         if self.error:
             raise self.error
         return iter(["r40", "r41", "r42"])

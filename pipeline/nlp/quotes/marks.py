@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
+from schemas.records import QuoteKind
+
 OPENERS = "\u201c\u00ab\u201e"
 CLOSERS = "\u201d\u00bb"
 MARKS = '"' + OPENERS + CLOSERS
@@ -35,7 +37,7 @@ class Quotation:
 
     segments: list[tuple[int, int]]  # content spans, marks excluded
     closed: bool = True
-    kind: str = "direct"
+    kind: QuoteKind = "direct"
     cue: Token | None = None
     label: tuple[int, int] | None = None  # a transcript label naming the speaker
 
