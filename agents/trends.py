@@ -123,7 +123,7 @@ def register(ctx: Context) -> None:
         return seen[bucket]
 
     @app.agent(counts_topic, name="trends")
-    async def count(stream):  # noqa: ANN001, ANN202
+    async def count(stream):
         async for event in stream.events():
             message = orjson.loads(event.value)
             bucket = f"p{event.message.partition}"  # always updated from this partition
@@ -142,7 +142,7 @@ def register(ctx: Context) -> None:
         of other workers' partitions; counting those too would count an entity twice."""
         try:
             assignment = app.consumer.assignment()
-        except Exception:  # noqa: BLE001 - not started yet
+        except Exception:  # not started yet
             return set()
         name = counts_topic.get_topic_name()
         return {f"p{tp.partition}" for tp in assignment if tp.topic == name}

@@ -142,7 +142,7 @@ def start_workers(n: int, broker_url: str, app_id: str) -> tuple[list[subprocess
         port = free_port()
         env = {**os.environ, "NEWSWIRE_BROKER": broker_url, "NEWSWIRE_APP_ID": app_id,
                "NEWSWIRE_WEB_PORT": str(port), "NEWSWIRE_DATA_DIR": f"/tmp/newswire-bench-{app_id}"}
-        log = open(f"/tmp/newswire-bench-{app_id}-{port}.log", "wb")  # noqa: SIM115
+        log = open(f"/tmp/newswire-bench-{app_id}-{port}.log", "wb")
         procs.append(subprocess.Popen([sys.executable, "-m", "newswire", "worker", "--no-supervise", "-l", "warn"], env=env,
                                       stdout=log, stderr=subprocess.STDOUT))
         ports.append(port)
@@ -155,7 +155,7 @@ def start_workers(n: int, broker_url: str, app_id: str) -> tuple[list[subprocess
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
                     if r.status == 200:
                         break
-            except Exception:  # noqa: BLE001
+            except Exception:
                 time.sleep(0.5)
     time.sleep(3.0)  # let the group settle after the last join
     return procs, ports

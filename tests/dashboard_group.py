@@ -84,7 +84,7 @@ def _wait_http(url: str, proc: subprocess.Popen, timeout: float = 180.0) -> None
             with urllib.request.urlopen(url, timeout=2) as r:
                 if r.status == 200:
                     return
-        except Exception:  # noqa: BLE001 - not up yet
+        except Exception:  # not up yet
             pass
         time.sleep(0.5)
     raise TimeoutError(f"{url} not ready")

@@ -120,7 +120,7 @@ def readiness(ctx: Context) -> dict:
     app = ctx.app
     try:
         assignment = sorted(f"{tp.topic}[{tp.partition}]" for tp in app.consumer.assignment())
-    except Exception:  # noqa: BLE001 - consumer not started yet
+    except Exception:  # consumer not started yet
         assignment = []
     # An agent whose actors crashed (or stopped) no longer processes: not ready.
     agents_running = bool(app.agents) and all(

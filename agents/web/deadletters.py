@@ -82,7 +82,7 @@ class DeadIndex:
     per_minute: dict[int, Counter] = field(default_factory=dict)  # minute -> reason counts
     listeners: list = field(default_factory=list)  # callables(entry) told of each new letter
 
-    def on_record(self, message) -> None:  # noqa: ANN001 - aiokafka ConsumerRecord
+    def on_record(self, message) -> None:  # aiokafka ConsumerRecord
         try:
             record = orjson.loads(message.value)
         except orjson.JSONDecodeError:

@@ -55,7 +55,7 @@ def parse_articles(body: bytes) -> list[RawArticle]:
     return articles
 
 
-def register(ctx, page) -> None:  # noqa: ANN001 - ctx: agents.context.Context; page: views' route helper
+def register(ctx, page) -> None:  # ctx: agents.context.Context; page: views' route helper
     from aiohttp import web as aioweb
 
     settings = ctx.settings

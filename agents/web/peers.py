@@ -30,7 +30,7 @@ MAX_KNOWN = 64  # worker ids remembered before the gone ones are dropped
 class Peers:
     snapshots: dict[str, dict] = field(default_factory=dict)
 
-    def on_record(self, message) -> None:  # noqa: ANN001 - aiokafka ConsumerRecord
+    def on_record(self, message) -> None:  # aiokafka ConsumerRecord
         snap = orjson.loads(message.value)
         known = self.snapshots.get(snap["worker"])
         if known is None or snap.get("at", 0) >= known.get("at", 0):
@@ -52,7 +52,7 @@ def snapshot(ctx: Context, tracker: LagTracker, meter: workers.ProcessMeter, sta
         agent.pop("series", None)  # per-second points: the history is kept by the reader
     try:
         assignment = sorted(f"{tp.topic}[{tp.partition}]" for tp in ctx.app.consumer.assignment())
-    except Exception:  # noqa: BLE001 - not assigned yet
+    except Exception:  # not assigned yet
         assignment = []
     partitions = tracker.partitions()
     return {
@@ -93,9 +93,9 @@ def register(ctx: Context) -> Peers:
         if time.time() - tracker.refreshed_at >= REFRESH_S:
             await tracker.refresh()
         try:
-            value = orjson.dumps(ctx.own_snapshot(), option=orjson.OPT_NON_STR_KEYS)
+            value = orjson.dumps(snapshot(ctx, tracker, meter, starts), option=orjson.OPT_NON_STR_KEYS)
             await ctx.send(topic, ctx.worker_id, value)
-        except Exception:  # noqa: BLE001 - stats must never take the worker down
+        except Exception:  # stats must never take the worker down
             tail.log.exception("could not publish worker stats")
 
     return peers

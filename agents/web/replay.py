@@ -94,7 +94,7 @@ def parse_request(body: bytes) -> dict:
 class ReplayLog:
     replays: dict[str, dict] = field(default_factory=dict)
 
-    def on_record(self, message) -> None:  # noqa: ANN001 - aiokafka ConsumerRecord
+    def on_record(self, message) -> None:  # aiokafka ConsumerRecord
         record = orjson.loads(message.value)
         known = self.replays.get(record["id"])
         if known is None or record.get("updated_at", 0) >= known.get("updated_at", 0):
@@ -137,7 +137,7 @@ class Replayer:
                 continue
             try:
                 key, value = raw_message(whole)
-            except Exception as exc:  # noqa: BLE001 - say why this one cannot go back
+            except Exception as exc:  # say why this one cannot go back
                 record["skipped"].append({"id": dead_id, "why": str(exc)[:300]})
                 continue
             futures.append((dead_id, whole.get("article_id") or (key.decode() if key else None),
@@ -162,7 +162,7 @@ class Replayer:
         changed = asyncio.Event()
         since = record["at"]
 
-        def on_enriched(message) -> None:  # noqa: ANN001
+        def on_enriched(message) -> None:
             item = by_id.get(message.key.decode("utf-8", "replace") if message.key else "")
             if item is not None and item["state"] != "enriched" and message.timestamp / 1000 >= since - 1:
                 item["state"] = "enriched"

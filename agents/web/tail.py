@@ -38,7 +38,7 @@ async def follow(settings: Settings, topic: str, on_record: Callable[[object], N
             partitions = consumer.partitions_for_topic(topic)
             while not partitions:
                 await asyncio.sleep(RETRY_S)
-                await consumer._client.force_metadata_update()  # noqa: SLF001 - no public refresh
+                await consumer._client.force_metadata_update()  # no public refresh
                 partitions = consumer.partitions_for_topic(topic)
             tps = [TopicPartition(topic, p) for p in sorted(partitions)]
             consumer.assign(tps)
@@ -54,11 +54,11 @@ async def follow(settings: Settings, topic: str, on_record: Callable[[object], N
                     for message in messages:
                         try:
                             on_record(message)
-                        except Exception:  # noqa: BLE001 - one bad record must not stop the feed
+                        except Exception:  # one bad record must not stop the feed
                             log.exception("dashboard: could not read a record of %s", topic)
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # noqa: BLE001 - broker away: try again
+        except Exception as exc:  # broker away: try again
             log.warning("dashboard: following %s failed (%s); retrying in %.0fs", topic, exc, RETRY_S)
             await asyncio.sleep(RETRY_S)
         finally:

@@ -69,22 +69,22 @@ def register(ctx: Context) -> None:
     def as_json(obj: object, status: int = 200) -> aioweb.Response:
         return respond(orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS), "application/json", status)
 
-    def guarded(handler):  # noqa: ANN001, ANN202
-        async def wrapped(self, request, **_match_info):  # noqa: ANN001, ANN003, ANN202
+    def guarded(handler):
+        async def wrapped(self, request, **_match_info):
             if not _authorised(request, token):
                 return as_json({"error": "unauthorised"}, 401)
             return await handler(request)
 
         return wrapped
 
-    def page(path: str, handler, method: str = "get", auth: bool = True) -> None:  # noqa: ANN001
+    def page(path: str, handler, method: str = "get", auth: bool = True) -> None:
         if not auth:
-            async def plain(self, request, **_match_info):  # noqa: ANN001, ANN003, ANN202
+            async def plain(self, request, **_match_info):
                 return await handler(request)
         view = type(f"View_{abs(hash(path))}", (app_view_base(),), {method: guarded(handler) if auth else plain})
         app.page(path)(view)
 
-    def app_view_base():  # noqa: ANN202
+    def app_view_base():
         from faust import web
 
         return web.View
@@ -97,7 +97,7 @@ def register(ctx: Context) -> None:
     replays_topic = app.topic(f"{settings.app_id}.replays", key_type=bytes, value_type=bytes,
                               key_serializer="raw", value_serializer="raw", partitions=1)
 
-    async def send_raw(topic: str, key: bytes | None, value: bytes):  # noqa: ANN202
+    async def send_raw(topic: str, key: bytes | None, value: bytes):
         producer = await app.maybe_start_producer()
         return await producer.send(topic, key, value, partition=None, timestamp=None, headers=None)
 

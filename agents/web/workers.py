@@ -45,7 +45,7 @@ def record_start(data_dir: Path, now: float | None = None) -> dict:
         previous = orjson.loads(path.read_bytes())
         if previous.get("parent") == parent:
             state = previous
-    state["starts"] = [t for t in state["starts"] if now - t < 24 * 3600][-50:] + [now]
+    state["starts"] = [*[t for t in state["starts"] if now - t < 24 * 3600][-50:], now]
     with contextlib.suppress(OSError):
         path.write_bytes(orjson.dumps(state))
     recent = [t for t in state["starts"] if now - t < CRASH_LOOP_WINDOW_S]
@@ -87,7 +87,7 @@ def nlp_child(ctx: Context, meter: ProcessMeter) -> dict:
     nlp = ctx.nlp
     if nlp is None:
         return {"state": "not started", "restarts": 0}
-    procs = getattr(nlp._pool, "_processes", None) or {}  # noqa: SLF001 - ProcessPoolExecutor keeps no public list
+    procs = getattr(nlp._pool, "_processes", None) or {}  # ProcessPoolExecutor keeps no public list
     alive = [pid for pid, p in procs.items() if p.is_alive()]
     out: dict = {"state": "running" if alive else "starting", "restarts": nlp.restarts}
     if alive:
