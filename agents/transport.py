@@ -177,16 +177,29 @@ REPLACED: list[tuple[type, str, Callable[..., Any]]] = [
     (Consumer, "_new_offset", _new_offset),
 ]
 
+# Faust's own methods, as imported (before any install).
+ORIGINALS: dict[tuple[type, str], Any] = {(cls, name): cls.__dict__.get(name) for cls, name, _ in REPLACED}
+
+
+def shape_problem(cls: type, name: str, replacement: Callable[..., Any]) -> str | None:
+    """Why ``replacement`` cannot stand in for Faust's method any more, or None if it can."""
+    original = ORIGINALS[(cls, name)]
+    where = f"faust {cls.__qualname__}.{name}"
+    if not inspect.isfunction(original):
+        return f"{where} is gone: agents/transport.py needs updating"
+    if list(inspect.signature(original).parameters) != list(inspect.signature(replacement).parameters):
+        return (f"{where}{inspect.signature(original)} changed its parameters "
+                f"(ours: {inspect.signature(replacement)}): agents/transport.py needs updating")
+    if inspect.iscoroutinefunction(original) != inspect.iscoroutinefunction(replacement):
+        return f"{where} changed between sync and async: agents/transport.py needs updating"
+    return None
+
 
 def _replace(cls: type, name: str, replacement: Callable[..., Any]) -> None:
     """Swap one method, refusing if Faust no longer has it under that name and shape."""
-    original = cls.__dict__.get(name)
-    if original is None or replacement is original:
-        if replacement is original:
-            return  # installed already (one app per process, but tests build several)
-        raise RuntimeError(f"faust {cls.__qualname__}.{name} is gone: agents/transport.py needs updating")
-    if list(inspect.signature(original).parameters) != list(inspect.signature(replacement).parameters):
-        raise RuntimeError(f"faust {cls.__qualname__}.{name} changed its parameters: agents/transport.py needs updating")
+    problem = shape_problem(cls, name, replacement)
+    if problem:
+        raise RuntimeError(problem)
     setattr(cls, name, replacement)
 
 
