@@ -6,12 +6,15 @@ import time
 from collections import defaultdict
 
 from agents.context import Context
+from agents.web.cost import COST
 from agents.web.peers import SILENT_AFTER_S
 from pipeline.supervision import read_statuses
 
 TOP_N = 10
 RECENT_ARTICLES = 20
 BAD_STATES = {"stalled", "crash-looping", "silent"}
+VIEW_TTL_S = 1.0  # the SSE stream updates every 2 s; nothing needs the view fresher than this
+_VIEWS: dict[int, tuple[float, dict]] = {}  # one worker process has one context
 
 
 def worker_snapshots(ctx: Context) -> list[dict]:
@@ -45,6 +48,7 @@ def _worker_row(snap: dict, now: float) -> dict:
         "inputs": sorted(f"{p['topic']}[{p['partition']}]" for p in parts),
         "restarts": info.get("restarts", 0), "last_commit_age_s": info.get("last_commit_age_s"),
         "nlp": info.get("nlp", {}), "process": info.get("process", {}), "version": info.get("version"),
+        "dashboard_cpu_s": info.get("dashboard_cpu_s"),
         "lag": sum(p["lag"] for p in parts), "in_flight": sum(p["in_flight"] for p in parts),
     }
 
@@ -97,6 +101,17 @@ def _merge_trends(snaps: list[dict]) -> dict[str, list[dict]]:
 
 
 def pipeline_view(ctx: Context) -> dict:
+    """The merged view, made at most once per ``VIEW_TTL_S`` however many pages, streams and
+    chart samples ask for it."""
+    cached = _VIEWS.get(id(ctx))
+    if cached is not None and time.monotonic() - cached[0] < VIEW_TTL_S:
+        return cached[1]
+    view = _pipeline_view(ctx)
+    _VIEWS[id(ctx)] = (time.monotonic(), view)
+    return view
+
+
+def _pipeline_view(ctx: Context) -> dict:
     now = time.time()
     snaps = worker_snapshots(ctx)
     live = [s for s in snaps if now - s.get("at", now) <= SILENT_AFTER_S]
@@ -164,6 +179,9 @@ def prometheus(ctx: Context) -> str:
     lines += ["# HELP newswire_in_flight Messages fetched but not yet committed.", "# TYPE newswire_in_flight gauge"]
     for row in view["lag"]["partitions"]:
         lines.append(f'newswire_in_flight{{topic="{row["topic"]}",partition="{row["partition"]}"}} {row["in_flight"]}')
+    lines += ["# HELP newswire_dashboard_cpu_seconds_total CPU the dashboard's own work took on this worker.",
+              "# TYPE newswire_dashboard_cpu_seconds_total counter",
+              f"newswire_dashboard_cpu_seconds_total {COST.seconds:.3f}"]
     lines += ["# HELP newswire_workers Workers that published stats recently.", "# TYPE newswire_workers gauge",
               f"newswire_workers {sum(1 for w in view['workers'] if w['state'] != 'silent')}"]
     return "\n".join(lines) + "\n"

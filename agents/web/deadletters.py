@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from agents.web.cost import COST
 from pipeline.settings import Settings
 
 PREVIEW_CHARS = 2000  # what the list shows before "show all"
@@ -83,6 +84,10 @@ class DeadIndex:
     listeners: list = field(default_factory=list)  # callables(entry) told of each new letter
 
     def on_record(self, message) -> None:  # aiokafka ConsumerRecord
+        with COST.measure():
+            self._take(message)
+
+    def _take(self, message) -> None:
         try:
             record = orjson.loads(message.value)
         except orjson.JSONDecodeError:

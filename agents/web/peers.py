@@ -17,6 +17,7 @@ import orjson
 from agents.context import Context
 from agents.lag import REFRESH_S, LagTracker
 from agents.web import tail, workers
+from agents.web.cost import COST
 
 PUBLISH_S = 2.0
 FOLLOW_BACK = 200  # records before the end to start from: a few minutes of every live worker
@@ -31,7 +32,10 @@ class Peers:
     snapshots: dict[str, dict] = field(default_factory=dict)
 
     def on_record(self, message) -> None:  # aiokafka ConsumerRecord
-        snap = orjson.loads(message.value)
+        with COST.measure():
+            self._take(orjson.loads(message.value))
+
+    def _take(self, snap: dict) -> None:
         known = self.snapshots.get(snap["worker"])
         if known is None or snap.get("at", 0) >= known.get("at", 0):
             snap["received_at"] = time.time()
@@ -81,7 +85,17 @@ def register(ctx: Context) -> Peers:
     starts = workers.record_start(ctx.settings.data_dir / f"worker-{settings.web_port}")
     ctx.peers = peers
     ctx.lag_tracker = tracker
-    ctx.own_snapshot = lambda: snapshot(ctx, tracker, meter, starts)
+    cache: dict = {"at": 0.0, "snap": None}
+
+    def own_snapshot(max_age: float = PUBLISH_S) -> dict:
+        """This worker's snapshot, made at most once per ``PUBLISH_S`` (the trends' sums over
+        the window tables are the dashboard's largest cost; readers share one)."""
+        now = time.monotonic()
+        if cache["snap"] is None or now - cache["at"] >= max_age:
+            cache["snap"], cache["at"] = snapshot(ctx, tracker, meter, starts), now
+        return cache["snap"]
+
+    ctx.own_snapshot = own_snapshot
 
     @app.task
     async def follow_stats() -> None:
@@ -93,7 +107,8 @@ def register(ctx: Context) -> Peers:
         if time.time() - tracker.refreshed_at >= REFRESH_S:
             await tracker.refresh()
         try:
-            value = orjson.dumps(snapshot(ctx, tracker, meter, starts), option=orjson.OPT_NON_STR_KEYS)
+            with COST.measure():
+                value = orjson.dumps(own_snapshot(max_age=0.0), option=orjson.OPT_NON_STR_KEYS)
             await ctx.send(topic, ctx.worker_id, value)
         except Exception:  # stats must never take the worker down
             tail.log.exception("could not publish worker stats")

@@ -17,6 +17,7 @@ from aiohttp import web as aioweb
 
 from agents.context import Context
 from agents.web import aggregate, archive_api, tail
+from agents.web.cost import COST
 from agents.web.deadletters import DeadIndex, present, read_records
 from agents.web.history import SAMPLE_S, WINDOWS, History
 from agents.web.ingest_api import IngestRejected, check_token
@@ -117,8 +118,9 @@ def register(ctx: Context) -> None:
 
     @app.timer(interval=SAMPLE_S)
     async def sample_history() -> None:
-        snaps = aggregate.worker_snapshots(ctx)
-        history.sample(snaps, aggregate.pipeline_view(ctx))
+        with COST.measure():
+            snaps = aggregate.worker_snapshots(ctx)
+            history.sample(snaps, aggregate.pipeline_view(ctx))
 
     # --- handlers ------------------------------------------------------------------------
     async def healthz(request: aioweb.Request) -> aioweb.Response:
@@ -129,16 +131,18 @@ def register(ctx: Context) -> None:
         return as_json(state, 200 if state["ready"] else 503)
 
     async def pipeline_api(request: aioweb.Request) -> aioweb.Response:
-        return as_json(aggregate.pipeline_view(ctx))
+        with COST.measure():
+            return as_json(aggregate.pipeline_view(ctx))
 
     async def history_api(request: aioweb.Request) -> aioweb.Response:
         name = request.query.get("window", "15m")
         if name not in WINDOWS:
             return as_json({"error": f"window must be one of {', '.join(WINDOWS)}"}, 400)
         seconds = WINDOWS[name]
-        out = history.window(seconds)
-        out["dead"] = dead.series(time.time() - seconds, max(60, out["step"]))
-        return as_json(out)
+        with COST.measure():
+            out = history.window(seconds)
+            out["dead"] = dead.series(time.time() - seconds, max(60, out["step"]))
+            return as_json(out)
 
     async def metrics(request: aioweb.Request) -> aioweb.Response:
         return respond(aggregate.prometheus(ctx).encode(), "text/plain")
@@ -213,7 +217,8 @@ def register(ctx: Context) -> None:
         await resp.prepare(request)
         try:
             while True:
-                payload = orjson.dumps(aggregate.pipeline_view(ctx), option=orjson.OPT_NON_STR_KEYS)
+                with COST.measure():
+                    payload = orjson.dumps(aggregate.pipeline_view(ctx), option=orjson.OPT_NON_STR_KEYS)
                 await resp.write(b"data: " + payload + b"\n\n")
                 await asyncio.sleep(SSE_EVERY_S)
         except (ConnectionResetError, asyncio.CancelledError):

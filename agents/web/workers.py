@@ -20,6 +20,7 @@ from pathlib import Path
 import orjson
 
 from agents.context import Context
+from agents.web.cost import COST
 
 CRASH_LOOP_STARTS = 3  # this many starts ...
 CRASH_LOOP_WINDOW_S = 300.0  # ... within five minutes is a crash loop, not a one-off restart
@@ -127,5 +128,6 @@ def describe(ctx: Context, meter: ProcessMeter, partitions: list[dict], assignme
         "process": meter.read(os.getpid()) or {},
         "nlp": nlp_child(ctx, meter),
         "max_commit_stuck_s": max((p["stuck_s"] for p in commits), default=0.0),
+        "dashboard_cpu_s": round(COST.seconds, 3),
         "last_commit_age_s": round(time.time() - last_commit_at, 1) if last_commit_at else None,
     }

@@ -14,6 +14,14 @@ function stateBadge(w) {
   return span;
 }
 
+function cpuCell(proc, dashboardSeconds) {
+  const cell = el("div", proc.cpu_percent !== undefined && proc.cpu_percent !== null ? proc.cpu_percent + " %" : "–");
+  if (dashboardSeconds !== null && dashboardSeconds !== undefined) {
+    cell.append(el("div", `dashboard ${dashboardSeconds.toFixed(1)} s`, "muted"));
+  }
+  return cell;
+}
+
 function renderWorkers(workers) {
   const table = $("#workers");
   const headers = headersOf(table);
@@ -28,7 +36,7 @@ function renderWorkers(workers) {
     const proc = w.process || {};
     const tr = row([name, state, w.inputs.join(" ") || "none", w.restarts, fmtAge(w.last_commit_age_s), nlpText,
       proc.rss_mb !== undefined ? proc.rss_mb + " MB" : "–",
-      proc.cpu_percent !== undefined && proc.cpu_percent !== null ? proc.cpu_percent + " %" : "–", w.version || "–"], headers);
+      cpuCell(proc, w.dashboard_cpu_s), w.version || "–"], headers);
     tr.dataset.worker = w.worker;
     tr.dataset.state = w.state;
     if (w.bad) tr.classList.add("bad-row");
