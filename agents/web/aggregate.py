@@ -6,7 +6,6 @@ import time
 from collections import defaultdict
 
 from agents.context import Context
-from agents.web.cost import COST
 from agents.web.peers import SILENT_AFTER_S
 from pipeline.supervision import read_statuses
 
@@ -148,40 +147,3 @@ def readiness(ctx: Context) -> dict:
     ready = bool(assignment) and agents_running and broker_ok and not crash_loops
     return {"ready": ready, "assigned_partitions": assignment, "agents_running": agents_running,
             "broker_connected": broker_ok, "crash_loops": crash_loops}
-
-
-def prometheus(ctx: Context) -> str:
-    view = pipeline_view(ctx)
-    lines = [
-        "# HELP newswire_events_in_total Events taken in by an agent.",
-        "# TYPE newswire_events_in_total counter",
-    ]
-    for name, a in view["agents"].items():
-        lines.append(f'newswire_events_in_total{{agent="{name}"}} {a["events_in"]}')
-    lines += ["# HELP newswire_events_out_total Events an agent published.", "# TYPE newswire_events_out_total counter"]
-    for name, a in view["agents"].items():
-        lines.append(f'newswire_events_out_total{{agent="{name}"}} {a["events_out"]}')
-    lines += ["# HELP newswire_errors_total Events an agent dead-lettered.", "# TYPE newswire_errors_total counter"]
-    for name, a in view["agents"].items():
-        lines.append(f'newswire_errors_total{{agent="{name}"}} {a["errors"]}')
-    lines += ["# HELP newswire_latency_seconds Processing latency percentiles.", "# TYPE newswire_latency_seconds gauge"]
-    for name, a in view["agents"].items():
-        for q, key in (("0.5", "latency_p50"), ("0.99", "latency_p99")):
-            if a[key] is not None:
-                lines.append(f'newswire_latency_seconds{{agent="{name}",quantile="{q}"}} {a[key]}')
-    lines += ["# HELP newswire_dead_letters_total Dead letters by reason.", "# TYPE newswire_dead_letters_total counter"]
-    for reason, n in view["dead_letters"]["by_reason"].items():
-        lines.append(f'newswire_dead_letters_total{{reason="{reason}"}} {n}')
-    lines += ["# HELP newswire_consumer_lag Messages after the group's committed offset.",
-              "# TYPE newswire_consumer_lag gauge"]
-    for row in view["lag"]["partitions"]:
-        lines.append(f'newswire_consumer_lag{{topic="{row["topic"]}",partition="{row["partition"]}"}} {row["lag"]}')
-    lines += ["# HELP newswire_in_flight Messages fetched but not yet committed.", "# TYPE newswire_in_flight gauge"]
-    for row in view["lag"]["partitions"]:
-        lines.append(f'newswire_in_flight{{topic="{row["topic"]}",partition="{row["partition"]}"}} {row["in_flight"]}')
-    lines += ["# HELP newswire_dashboard_cpu_seconds_total CPU the dashboard's own work took on this worker.",
-              "# TYPE newswire_dashboard_cpu_seconds_total counter",
-              f"newswire_dashboard_cpu_seconds_total {COST.seconds:.3f}"]
-    lines += ["# HELP newswire_workers Workers that published stats recently.", "# TYPE newswire_workers gauge",
-              f"newswire_workers {sum(1 for w in view['workers'] if w['state'] != 'silent')}"]
-    return "\n".join(lines) + "\n"

@@ -22,6 +22,8 @@ from agents.web.deadletters import DeadIndex, present, read_records
 from agents.web.history import SAMPLE_S, WINDOWS, History
 from agents.web.ingest_api import IngestRejected, check_token
 from agents.web.ingest_api import register as register_ingest
+from agents.web.metrics import registry as metrics_registry
+from agents.web.metrics import render as render_metrics
 from agents.web.replay import Replayer, ReplayLog, ReplayRefused, parse_request
 
 STATIC = Path(__file__).parent / "static"
@@ -144,8 +146,10 @@ def register(ctx: Context) -> None:
             out["dead"] = dead.series(time.time() - seconds, max(60, out["step"]))
             return as_json(out)
 
+    prometheus = metrics_registry(lambda: aggregate.pipeline_view(ctx))
+
     async def metrics(request: aioweb.Request) -> aioweb.Response:
-        return respond(aggregate.prometheus(ctx).encode(), "text/plain")
+        return respond(render_metrics(prometheus), "text/plain")
 
     async def dashboard(request: aioweb.Request) -> aioweb.Response:
         return respond((STATIC / "index.html").read_bytes(), "text/html")
