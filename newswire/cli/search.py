@@ -16,7 +16,8 @@ def _render(page: dict) -> None:
         when = (hit.get("published_at") or hit.get("seen_at") or "")[:10]
         if page["kind"] == "quotes":
             speaker = hit["speaker"]["name"] or "(unattributed)"
-            out.write(f"{when:10}  {speaker}: \u201c{hit['text']}\u201d\n")
+            words = " ".join(hit["text"].split())  # one line per quote, however the story broke it
+            out.write(f"{when:10}  {speaker}: \u201c{words}\u201d\n")
             out.write(f"{'':10}  {hit['kind']} quote in {hit['article_id']} ({hit['source']})\n\n")
         else:
             out.write(f"{when:10}  {hit.get('title') or '(untitled)'}\n")
