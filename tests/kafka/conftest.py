@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -16,14 +17,13 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from pipeline.broker import free_port
 from pipeline.kafka_local import KafkaError, LocalKafka, java_binary, kafka_lib, kafka_version
-from tests.reliability.harness import Workers
 
 NODES = 3
 REPLICATION = 3
@@ -51,6 +51,11 @@ def kafka_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalKaf
         yield cluster
     finally:
         cluster.stop()
+        # CPU the session's processes used (brokers, workers, tools): on a shared machine the
+        # wall clock says more about the neighbours than about these tests
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        print(f"\n[kafka] session: {time.monotonic() - t0:.0f}s wall, child processes "
+              f"{used.ru_utime + used.ru_stime:.0f} CPU-seconds")
 
 
 def cluster_env(cluster: LocalKafka, data_dir: Path) -> dict[str, str]:
@@ -62,16 +67,6 @@ def cluster_env(cluster: LocalKafka, data_dir: Path) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def kafka_env(kafka_cluster: LocalKafka, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return cluster_env(kafka_cluster, tmp_path_factory.mktemp("newswire-kafka"))
-
-
-@dataclass
-class ClusterWorkers(Workers):
-    """The reliability suite's workers, pointed at the cluster with its replication settings."""
-
-    extra: dict[str, str] = field(default_factory=dict)
-
-    def env(self, port: int) -> dict[str, str]:
-        return {**super().env(port), **self.extra}
 
 
 def ready(port: int) -> bool:
@@ -86,7 +81,8 @@ def newswire_run(env: dict[str, str], log: Path, *args: str, workers: int = 1,
     """``newswire run`` as the README starts it; yields once every worker answers /readyz."""
     port = int(env["NEWSWIRE_WEB_PORT"])
     with open(log, "ab") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "newswire", "run", "--workers", str(workers), *args],
+        proc = subprocess.Popen([sys.executable, "-m", "newswire", "run", "--workers", str(workers), "--no-archive",
+                                 *args],
                                 env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + timeout
@@ -137,20 +133,54 @@ def replication_env() -> dict[str, str]:
     return {"NEWSWIRE_REPLICATION_FACTOR": str(REPLICATION), "NEWSWIRE_MIN_INSYNC_REPLICAS": str(MIN_INSYNC)}
 
 
+@dataclass
+class ClusterPipeline:
+    """``newswire run --workers 2`` on the cluster, as a user points it with NEWSWIRE_BROKER."""
+
+    proc: subprocess.Popen[bytes]
+    env: dict[str, str]
+    workers: int
+
+    @property
+    def ports(self) -> list[int]:
+        return [int(self.env["NEWSWIRE_WEB_PORT"]) + i for i in range(self.workers)]
+
+    def processes(self, marker: str) -> list[int]:
+        """Descendants of ``newswire run`` whose command line contains ``marker``."""
+        found = []
+        for pid in descendants(self.proc.pid):
+            with contextlib.suppress(OSError), open(f"/proc/{pid}/cmdline", "rb") as f:
+                if marker.encode() in f.read().replace(b"\0", b" "):
+                    found.append(pid)
+        return found
+
+    def wait_ready(self, timeout: float = 240.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not all(ready(port) for port in self.ports):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"workers on {self.ports} not ready in {timeout:.0f}s")
+            time.sleep(0.5)
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process under ``pid`` (from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        with contextlib.suppress(OSError), open(f"/proc/{entry}/stat") as f:
+            parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+    found = {pid}
+    grew = True
+    while grew:
+        new = {child for child, parent in parents.items() if parent in found} - found
+        found |= new
+        grew = bool(new)
+    return sorted(found - {pid})
+
+
 @pytest.fixture(scope="session")
-def cluster_workers(kafka_cluster: LocalKafka, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterWorkers]:
-    """Two supervised workers on the cluster (what `newswire run --workers 2` starts), shared by
-    the tests that need a running pipeline; a test that kills one starts it again."""
-    # Three JVMs, two workers and their NLP children share two cores here: the reliability
-    # suite's 6 s session and 25 s stall timeouts (tuned on one Tansu process) restarted workers
-    # that were only slow. These are newswire's defaults less a third.
-    workers = ClusterWorkers(kafka_cluster.url, tmp_path_factory.mktemp("workers"), app_id=APP_ID,
-                             extra={**replication_env(), "NEWSWIRE_SESSION_TIMEOUT": "10",
-                                    "NEWSWIRE_STALL_TIMEOUT": "60"})
-    ports = [workers.start(wait=False) for _ in range(2)]
-    try:
-        for port in ports:
-            workers.wait_ready(port, timeout=240)
-        yield workers
-    finally:
-        workers.stop_all()
+def cluster_pipeline(kafka_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterPipeline]:
+    """The pipeline the Kafka tests share: two workers, the archive left out (not under test)."""
+    workers = 2
+    env = web_env(kafka_env, workers)
+    with newswire_run(env, tmp_path_factory.mktemp("run") / "run.log", workers=workers, timeout=300) as proc:
+        yield ClusterPipeline(proc, env, workers)

@@ -18,7 +18,7 @@ from tests.kafka.conftest import MIN_INSYNC, REPLICATION
 PIPELINE_TOPICS = ["news.raw", "news.normalised", "news.enriched", "news.quotes", "news.deadletter"]
 
 
-def test_pipeline_topics_are_replicated_as_configured(kafka_cluster, cluster_workers):
+def test_pipeline_topics_are_replicated_as_configured(kafka_cluster, cluster_pipeline):
     for topic in PIPELINE_TOPICS:
         parts = partitions(kafka_cluster.bootstrap, topic)
         assert len(parts) == 4, topic
@@ -27,7 +27,7 @@ def test_pipeline_topics_are_replicated_as_configured(kafka_cluster, cluster_wor
 
 
 @pytest.mark.parametrize("protocol", ["classic", "consumer"])
-def test_librdkafka_produces_and_consumes_in_a_group(kafka_cluster, cluster_workers, protocol):
+def test_librdkafka_produces_and_consumes_in_a_group(kafka_cluster, cluster_pipeline, protocol):
     run_id = uuid.uuid4().hex[:6]
     ids = [f"rdk-{protocol}-{run_id}-{i}" for i in range(20)]
     producer = Producer({"bootstrap.servers": kafka_cluster.bootstrap, "acks": "all", "enable.idempotence": True})

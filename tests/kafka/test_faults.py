@@ -4,6 +4,7 @@ sent may be lost; duplicates (at-least-once) are counted and printed (run with -
 
 from __future__ import annotations
 
+import os
 import random
 import signal
 import time
@@ -26,7 +27,7 @@ def report(name: str, figures: dict) -> None:
 
 
 @pytest.mark.parametrize(("victim", "first_id"), [("any broker", 10_000), ("news.raw leader", 20_000)])
-def test_broker_kill_9_while_2000_articles_flow(kafka_cluster, cluster_workers, victim, first_id):
+def test_broker_kill_9_while_2000_articles_flow(kafka_cluster, cluster_pipeline, victim, first_id):
     bootstrap = kafka_cluster.bootstrap
     ids = range(first_id, first_id + ARTICLES)
     if victim == "news.raw leader":
@@ -50,18 +51,21 @@ def test_broker_kill_9_while_2000_articles_flow(kafka_cluster, cluster_workers, 
     assert figures["enriched"] + figures["dead_lettered"] == ARTICLES
 
 
-def test_worker_killed_under_the_cluster(kafka_cluster, cluster_workers):
+def test_worker_killed_under_the_cluster(kafka_cluster, cluster_pipeline):
+    """One worker's supervisor killed with SIGKILL under `newswire run --workers 2`: its Faust
+    worker dies with it, the other takes its partitions, `newswire run` starts it again."""
     bootstrap = kafka_cluster.bootstrap
     ids = range(30_000, 30_600)
+    inner = set(cluster_pipeline.processes("--no-supervise"))
+    (victim,) = [pid for pid in cluster_pipeline.processes(f"--web-port {cluster_pipeline.ports[0]}")
+                 if pid not in inner]  # the supervisor, not the Faust worker under it
     sender = Sender(bootstrap, ids).start()
-    victim = next(iter(cluster_workers.procs))
-    try:
-        time.sleep(KILL_AFTER_S)
-        cluster_workers.kill(victim, signal.SIGKILL)
-        sender.join()
-        figures = account(bootstrap, ids, timeout=300)
-    finally:
-        cluster_workers.start(victim, wait=False)  # two workers again for the tests after this one
+    time.sleep(KILL_AFTER_S)
+    os.kill(victim, signal.SIGKILL)
+    sender.join()
+    figures = account(bootstrap, ids, timeout=300)
+    cluster_pipeline.wait_ready()  # restarted by newswire run, for the tests after this one
     figures["producer_retries"] = len(sender.failures)
-    report("worker kill -9 under the cluster (600 articles, 2 workers)", figures)
+    report("worker kill -9 under `newswire run --workers 2` on the cluster (600 articles)", figures)
     assert figures["lost"] == 0, figures["lost_ids"]
+    assert victim not in cluster_pipeline.processes("newswire worker")

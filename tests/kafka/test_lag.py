@@ -20,24 +20,6 @@ INPUTS = ("news.raw", "news.normalised")
 FROZEN = 80  # articles sent while enrich cannot finish any: news.normalised lag of at least this
 
 
-def descendants(pid: int) -> dict[int, int]:
-    """{pid: depth below ``pid``} of every process under ``pid`` (from /proc)."""
-    parents: dict[int, int] = {}
-    for entry in filter(str.isdigit, os.listdir("/proc")):
-        with contextlib.suppress(OSError), open(f"/proc/{entry}/stat") as f:
-            parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
-    depth: dict[int, int] = {pid: 0}
-    changed = True
-    while changed:
-        changed = False
-        for child, parent in parents.items():
-            if parent in depth and child not in depth:
-                depth[child] = depth[parent] + 1
-                changed = True
-    depth.pop(pid)
-    return depth
-
-
 def api_rows(port: int) -> dict[tuple[str, int], dict]:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/pipeline", timeout=5) as r:
         view = orjson.loads(r.read())
@@ -59,17 +41,15 @@ def agree(kafka_cluster, port: int, timeout: float = 60.0) -> tuple[dict, dict]:
         time.sleep(2.0)
 
 
-def test_lag_and_end_offsets_match_kafka_consumer_groups(kafka_cluster, cluster_workers):
+def test_lag_and_end_offsets_match_kafka_consumer_groups(kafka_cluster, cluster_pipeline):
     bootstrap = kafka_cluster.bootstrap
-    port = next(iter(cluster_workers.procs))
-    for p in cluster_workers.procs:
-        cluster_workers.wait_ready(p, timeout=240)
+    port = cluster_pipeline.ports[0]
+    cluster_pipeline.wait_ready()
     before = range(40_000, 40_040)
     Sender(bootstrap, before).start().join()
     assert account(bootstrap, before)["lost"] == 0
 
-    frozen = [pid for proc in cluster_workers.procs.values()
-              for pid, depth in descendants(proc.pid).items() if depth == 2]  # supervisor > worker > NLP child
+    frozen = cluster_pipeline.processes("spawn_main")  # each worker's NLP child (multiprocessing, spawned)
     assert frozen, "no NLP child found under the workers"
     backlog = range(40_040, 40_040 + FROZEN)
     try:

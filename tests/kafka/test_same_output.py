@@ -13,7 +13,7 @@ from pathlib import Path
 import orjson
 
 from pipeline.broker import EmbeddedBroker, free_port
-from tests.conftest import wire_stories
+from tests.conftest import DEMO, wire_stories
 from tests.helpers import collect, run
 from tests.kafka.cluster_tools import comparable
 from tests.kafka.conftest import newswire_run, web_env
@@ -44,25 +44,23 @@ def ingest(env: dict[str, str], paths: list[Path]) -> None:
     assert out.returncode == 0, out.stderr
 
 
-def test_demo_feed_and_seed_story_same_as_on_the_embedded_broker(kafka_env, kafka_cluster, tmp_path):
-    stories = wire_stories()
-    demo_count = len(list((Path(__file__).resolve().parents[2] / "pipeline" / "demo" / "stories").glob("*.txt")))
-    expected = demo_count + len(stories)
+def test_demo_feed_and_seed_story_same_as_on_the_embedded_broker(kafka_cluster, cluster_pipeline, tmp_path):
+    feed = [DEMO, *wire_stories()]  # the demo feed `newswire run --demo` sends, the seed, our story
+    expected = len(list(DEMO.glob("*.txt"))) + len(wire_stories())
 
-    # the reference: the embedded broker, one worker, started by `newswire run --demo`
+    # the reference: the embedded broker under `newswire run`, one worker
     with EmbeddedBroker("127.0.0.1", free_port(), log_path=tmp_path / "tansu.log") as tansu:
         env = web_env({**os.environ, "NEWSWIRE_BROKER": tansu.url, "NEWSWIRE_APP_ID": f"ref-{uuid.uuid4().hex[:6]}",
                        "NEWSWIRE_DATA_DIR": str(tmp_path / "tansu-data")})
-        with newswire_run(env, tmp_path / "run-tansu.log", "--demo"):
-            ingest(env, stories)
+        with newswire_run(env, tmp_path / "run-tansu.log"):
+            ingest(env, feed)
             reference, reference_quotes = outputs(tansu.bootstrap, None, expected)
     assert len(reference) == expected
     assert reference_quotes, "the demo feed has quotes"
 
-    env = web_env(kafka_env, workers=2)
-    with newswire_run(env, tmp_path / "run-kafka.log", "--demo", workers=2):
-        ingest(env, stories)
-        on_kafka, kafka_quotes = outputs(kafka_cluster.bootstrap, set(reference), expected)
+    # the same files into `newswire run --workers 2` on the three-node cluster
+    ingest(cluster_pipeline.env, feed)
+    on_kafka, kafka_quotes = outputs(kafka_cluster.bootstrap, set(reference), expected)
 
     assert sorted(on_kafka) == sorted(reference)
     for article_id, record in reference.items():
