@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import signal
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -70,6 +71,10 @@ class NlpProcess:
         self.batch_size = batch_size
         self.restarts = 0
         self._pool = self._new_pool()
+        # For the watchdog: a long article keeps the child busy for a minute or more, with no
+        # offset committed meanwhile; that is work, not a wedge (agents/watchdog.py).
+        self.in_flight = 0
+        self.progress_at = time.monotonic()
 
     def _new_pool(self) -> ProcessPoolExecutor:
         # spawn, not fork: the worker already runs aiokafka's threads and sockets
@@ -78,11 +83,21 @@ class NlpProcess:
 
     async def _run(self, articles: list[NormalisedArticle]) -> list[Outcome]:
         pool = self._pool
+        if not self.in_flight:
+            self.progress_at = time.monotonic()
+        self.in_flight += 1
         try:
             return await asyncio.get_running_loop().run_in_executor(pool, _enrich, articles, self.batch_size)
         except BrokenProcessPool:
             self._replace(pool)
             raise
+        finally:
+            self.in_flight -= 1
+            self.progress_at = time.monotonic()
+
+    def busy_for(self) -> float:
+        """Seconds the child has been working without finishing a batch; 0 when it is idle."""
+        return time.monotonic() - self.progress_at if self.in_flight else 0.0
 
     async def warm_up(self) -> None:
         """Start the child and load its model now, not on the first article."""

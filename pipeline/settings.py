@@ -76,8 +76,13 @@ class Settings(BaseSettings):
     batch_size: int = Field(default=16, description="Articles per nlp.pipe batch in the enrich agent.")
     batch_within: float = Field(default=0.25, description="Seconds to wait to fill a batch.")
     max_article_bytes: int = Field(
-        default=500_000, description="Raw messages above this are dead-lettered (keeps every output under "
-        "Kafka's default 1 MB message limit).",
+        default=500_000, description="Raw messages above this are dead-lettered. Outputs are bounded "
+        "separately by max_output_bytes.",
+    )
+    max_output_bytes: int = Field(
+        default=990_000, description="An enriched record above this is compacted (pipeline/compact.py). Faust's "
+        "producer sends at most 1,000,000 bytes a request (Kafka's default message limit is 1,048,588): 10 kB "
+        "stay free for the key, headers and batch framing.",
     )
     dedupe_threshold: float = Field(default=0.7, description="Jaccard estimate above which two stories are near-duplicates.")
     dedupe_window: int = Field(default=50_000, description="How many recent articles the duplicate detector remembers.")
@@ -89,16 +94,6 @@ class Settings(BaseSettings):
     ingest_token: SecretStr | None = Field(default=None, description="Enables POST /api/articles with this bearer token.")
     max_request_bytes: int = Field(default=5_000_000, description="Largest accepted HTTP request body.")
 
-    # --- housekeeping -------------------------------------------------------------------
-    data_dir: Path = Field(default=Path(".newswire"), description="Worker state (Faust data dirs, feed state).")
-    log_level: str = Field(default="info", description="crit, error, warn, info or debug.")
-
-    @property
-    def broker_url(self) -> str:
-        """The bootstrap URL workers use, embedded or configured."""
-        if self.broker:
-            return self.broker if "://" in self.broker else f"kafka://{self.broker}"
-        return f"kafka://{self.broker_host}:{self.broker_port}"
     # --- archive (pipeline/archive) ------------------------------------------------------
     archive_url: SecretStr | None = Field(
         default=None, description="Archive store: postgresql://user:pass@host/db, or sqlite:///path. "
@@ -112,6 +107,16 @@ class Settings(BaseSettings):
         default=500, description="Records per store transaction: fewer commits (and fsyncs) at full load.",
     )
 
+    # --- housekeeping -------------------------------------------------------------------
+    data_dir: Path = Field(default=Path(".newswire"), description="Worker state (Faust data dirs, feed state).")
+    log_level: str = Field(default="info", description="crit, error, warn, info or debug.")
+
+    @property
+    def broker_url(self) -> str:
+        """The bootstrap URL workers use, embedded or configured."""
+        if self.broker:
+            return self.broker if "://" in self.broker else f"kafka://{self.broker}"
+        return f"kafka://{self.broker_host}:{self.broker_port}"
 
     @property
     def bootstrap_servers(self) -> str:
