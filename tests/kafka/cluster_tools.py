@@ -113,7 +113,8 @@ class Sender:
     def _run(self) -> None:
         t0 = time.monotonic()
         for start in range(self.ids.start, self.ids.stop, self.chunk):
-            batch = [(f"a{i:05d}".encode(), story(i)) for i in range(start, min(start + self.chunk, self.ids.stop))]
+            batch: list[tuple[bytes | None, bytes]] = [
+                (f"a{i:05d}".encode(), story(i)) for i in range(start, min(start + self.chunk, self.ids.stop))]
             for _attempt in range(5):
                 try:
                     run(produce(self.bootstrap, "news.raw", batch))
