@@ -65,3 +65,17 @@ def test_a_window_adds_each_message_to_its_counts():
     add_counts(window, {"e": {"ORG:taliban": 2, "GPE:kabul": 1}, "s": {}, "a": ["x", "y"]})
     add_counts(window, {"e": {"ORG:taliban": 3}, "s": {"PERSON:saleh": 1}, "a": ["z"]})
     assert window == {"e": {"ORG:taliban": 5, "GPE:kabul": 1}, "s": {"PERSON:saleh": 1}, "a": ["x", "y", "z"]}
+
+
+def test_window_totals_follow_changed_and_dropped_windows():
+    from agents.trends import WindowTotals
+
+    totals = WindowTotals()
+    w1, w2 = ("p0", (0.0, 9.9)), ("p1", (0.0, 9.9))
+    totals.update({w1: {"e": {"GPE:x": 2}, "s": {}, "a": ["a", "b"]}, w2: {"e": {"GPE:y": 1}, "s": {}, "a": ["c"]}})
+    assert totals.top("e", 10) == [("GPE:x", 2), ("GPE:y", 1)]
+    totals.update({w1: {"e": {"GPE:x": 2, "GPE:y": 2}, "s": {}, "a": ["a", "b", "d"]}})  # w1 grew, w2 left
+    assert totals.top("e", 10) == [("GPE:x", 2), ("GPE:y", 2)]
+    assert totals.top("e", 1) == [("GPE:x", 2)]
+    totals.update({})
+    assert totals.top("e", 10) == [] and totals.sums == {"e": {}, "s": {}}
