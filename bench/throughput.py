@@ -3,10 +3,13 @@
     python -m bench.throughput --limit 600 --processes 1 2 --json bench/results.json
 
 For each process count P, on the same texts:
-1. ceiling: bare ``nlp.pipe`` of the configured model with ``n_process=P``, measured before,
-   between and after ``--rounds`` pipeline runs with nothing else running; the ratio is mean
-   pipeline rate over mean ceiling (this machine's speed drifts by 10-25% over minutes, so a
-   single ceiling and a single pipeline run taken minutes apart are no comparison);
+1. reference: what a user would write, ``spacy.load("en_core_web_sm")`` with every component and
+   ``nlp.pipe(texts, batch_size=32, n_process=P)``; ceiling: the pipeline's own NLP
+   (``pipeline.enrich.parse_texts``) on P processes. Both measured before, between and after
+   ``--rounds`` pipeline runs with nothing else running; ``ratio_vs_spacy`` is mean pipeline rate
+   over mean reference, ``ratio`` mean pipeline rate over mean ceiling (this machine's speed
+   drifts by 10-25% over minutes, so a single reference and a single pipeline run taken minutes
+   apart are no comparison);
 2. full load (each round): P workers on a fresh embedded broker, every article sent at once, articles/s
    from the first send to the last enriched record, and latency p50/p99 (received_at to the
    enriched record's broker timestamp);
@@ -35,21 +38,13 @@ import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from bench.corpus import load
+from bench.nlp_rates import ceiling, reference
 from pipeline.broker import EmbeddedBroker, free_port
 from pipeline.kafka_local import LocalKafka
 from pipeline.messages import encode
-from pipeline.nlp.model import load_model
 from pipeline.nlp.view import tagger_view
 from pipeline.normalise import normalise
-
-
-def ceiling(texts: list[str], processes: int) -> float:
-    nlp = load_model()
-    list(nlp.pipe(texts[:16]))
-    t0 = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=16, n_process=processes):
-        pass
-    return len(texts) / (time.perf_counter() - t0)
+from pipeline.settings import get_settings
 
 
 def pct(values: list[float], p: float) -> float:
@@ -207,28 +202,38 @@ def pipeline_round(processes: int, raws, light_rate: float, light_n: int) -> dic
     return {"span": span, "full": full, "light": light, "cpu": cpu, "rss": rss}
 
 
+def nlp_only(processes: int, texts: list[str], references: list[float], ceilings: list[float]) -> None:
+    """One reference and one ceiling measurement, appended to their lists."""
+    print(f"[{processes} process(es)] reference: en_core_web_sm nlp.pipe ...", file=sys.stderr, flush=True)
+    references.append(reference(texts, processes))
+    print(f"[{processes}] reference: {references[-1]:.2f} articles/s; ceiling ...", file=sys.stderr, flush=True)
+    ceilings.append(ceiling(texts, processes, get_settings().batch_size))
+    print(f"[{processes}] ceiling: {ceilings[-1]:.2f} articles/s", file=sys.stderr, flush=True)
+
+
 def run_one(processes: int, raws, texts: list[str], light_rate: float, light_n: int, rounds: int) -> dict:
-    """Ceiling and pipeline interleaved (C P C P ... C), nothing else running during a ceiling:
-    this machine's speed drifts by 10-25% over minutes, so one of each is not a comparison."""
+    """Reference, ceiling and pipeline interleaved (R C P R C P ... R C), nothing else running
+    during R and C: this machine's speed drifts by 10-25% over minutes, so one of each is not a
+    comparison."""
+    references: list[float] = []
     ceilings: list[float] = []
     results: list[dict] = []
     for r in range(rounds):
-        print(f"[{processes} process(es)] nlp.pipe ceiling ...", file=sys.stderr, flush=True)
-        ceilings.append(ceiling(texts, processes))
-        print(f"[{processes}] ceiling: {ceilings[-1]:.2f} articles/s", file=sys.stderr, flush=True)
+        nlp_only(processes, texts, references, ceilings)
         results.append(pipeline_round(processes, raws, light_rate, light_n if r == rounds - 1 else 0))
-    print(f"[{processes}] nlp.pipe ceiling, last ...", file=sys.stderr, flush=True)
-    ceilings.append(ceiling(texts, processes))
+    nlp_only(processes, texts, references, ceilings)
     ceil = statistics.fmean(ceilings)
+    ref = statistics.fmean(references)
     rates = [len(raws) / res["span"] for res in results]
     rate = statistics.fmean(rates)
     last = results[-1]
     full = [v for res in results for v in res["full"].values()]
     words = sum(len(t.split()) for t in texts) * rate / len(raws)
-    return {"processes": processes, "articles": len(raws), "ceiling_articles_per_s": round(ceil, 2),
-            "ceiling_runs": [round(c, 2) for c in ceilings],
+    return {"processes": processes, "articles": len(raws),
+            "reference_articles_per_s": round(ref, 2), "reference_runs": [round(c, 2) for c in references],
+            "ceiling_articles_per_s": round(ceil, 2), "ceiling_runs": [round(c, 2) for c in ceilings],
             "pipeline_articles_per_s": round(rate, 2), "pipeline_runs": [round(x, 2) for x in rates],
-            "pipeline_words_per_s": round(words),
+            "pipeline_words_per_s": round(words), "ratio_vs_spacy": round(rate / ref, 3),
             "ratio": round(rate / ceil, 3), "latency_p50_s": pct(full, 0.5),
             "latency_p99_s": pct(full, 0.99), "light_latency_p99_s": pct(list(last["light"].values()), 0.99),
             "peak_rss_mb": round(max(res["rss"] for res in results), 1), "full_load_cpu_s": last["cpu"]}
