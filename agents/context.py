@@ -87,7 +87,7 @@ class Context:
         about seven output records).
         """
         producer = await self.app.maybe_start_producer()
-        return await producer.send(topic.get_topic_name(), key.encode() if key else None, value,
+        return await producer.send(topic.get_topic_name(), key.encode() if key is not None else None, value,
                                    partition=partition, timestamp=None, headers=headers)
 
     async def send_dead_letter(self, stage: str, error: BaseException, event: EventT | None = None,

@@ -37,7 +37,7 @@ def cmd_enrich(args: argparse.Namespace) -> int:
     from pipeline.identity import with_id
     from pipeline.messages import encode
     from pipeline.nlp.model import load_model
-    from pipeline.normalise import fingerprint, normalise
+    from pipeline.normalise import normalise_and_dedupe
     from pipeline.normalise.dedupe import DuplicateIndex
     from pipeline.sources import Rejected, SourceOptions, source_for
     from schemas.records import NormalisedArticle
@@ -71,14 +71,11 @@ def cmd_enrich(args: argparse.Namespace) -> int:
                 if reference is not None and item.received_at is None:
                     item = item.model_copy(update={"received_at": reference})
                 try:
-                    article = normalise(with_id(item), max_chars=s.max_article_bytes)
+                    article, _fp = normalise_and_dedupe(with_id(item), index, s.max_article_bytes)
                 except PipelineError as exc:
                     failed += 1
                     _err(f"skipped {item.source}: {exc.reason}: {exc}")
                     continue
-                fp = fingerprint(article)
-                article.duplicate_of = index.find(fp)
-                index.add(fp)
                 yield article
 
     for batch in chunked(articles(), BATCH):

@@ -12,7 +12,7 @@ from pipeline.identity import article_id
 from pipeline.normalise import dates as dates_mod
 from pipeline.normalise.byline import find_byline
 from pipeline.normalise.dateline import parse_dateline
-from pipeline.normalise.dedupe import Fingerprint, body_words, content_hash, signature
+from pipeline.normalise.dedupe import DuplicateIndex, Fingerprint, body_words, content_hash, signature
 from pipeline.normalise.html import extract_html
 from pipeline.normalise.language import detect_language
 from pipeline.normalise.layout import split_header
@@ -126,6 +126,21 @@ def fingerprint(article: NormalisedArticle) -> Fingerprint:
     start = article.dateline.end if article.dateline else (article.title_span.end if article.title_span else 0)
     words = body_words(article.text[start:])
     return Fingerprint(article.id, article.content_hash, signature(words))
+
+
+def normalise_and_dedupe(raw: RawArticle, index: DuplicateIndex, max_chars: int = 2_000_000
+                         ) -> tuple[NormalisedArticle, Fingerprint]:
+    """The normalise stage for one article, as the agent and ``newswire enrich`` both run it:
+    clean it, mark it ``duplicate_of`` the first recent story it copies, and remember it.
+
+    The fingerprint is returned too: the agent persists it so that a restarted worker rebuilds
+    the same index.
+    """
+    article = normalise(raw, max_chars=max_chars)
+    fp = fingerprint(article)
+    article.duplicate_of = index.find(fp)
+    index.add(fp)
+    return article, fp
 
 
 def _find_byline(text: str, paragraphs: list[str], body_offset: int) -> Byline | None:
