@@ -76,14 +76,10 @@ class LagTracker:
                 self.commits[tp] = last = (committed, now)
             rows.append({
                 "topic": tp.topic, "partition": tp.partition, "end": end, "committed": committed,
-                "lag": max(0, end - done), "in_flight": max(0, position - done),
+                "lag": max(0, end - done),
+                # a read offset left from an earlier assignment can be past the end we know
+                "in_flight": max(0, min(position, end) - done),
                 # how long the committed offset has stood still while work is waiting
                 "stuck_s": round(now - last[1], 1) if end > done else 0.0,
             })
         return rows
-
-
-def consumer_lag(ctx: Context) -> dict[str, int]:
-    """``{"topic[p]": lag}`` for this worker (kept for callers that want the flat form)."""
-    tracker = ctx.lag_tracker or LagTracker(ctx)
-    return {f"{r['topic']}[{r['partition']}]": r["lag"] for r in tracker.partitions()}

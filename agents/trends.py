@@ -89,7 +89,8 @@ def _from_id(entity_id: str) -> dict:
     """Name and label from the id alone: counts recovered from the changelog after a
     rebalance come without the names this worker saw (``GPE:new-delhi`` -> new delhi, GPE)."""
     label, _, slug = entity_id.partition(":")
-    return {"id": entity_id, "name": slug.replace("-", " ") or entity_id, "label": label if slug else ""}
+    return {"id": entity_id, "name": slug.replace("-", " ").title() or entity_id, "label": label if slug else "",
+            "guessed": True}
 
 
 def add_counts(window: dict, delta: dict) -> dict:

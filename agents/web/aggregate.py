@@ -14,6 +14,7 @@ RECENT_ARTICLES = 20
 BAD_STATES = {"stalled", "crash-looping", "silent"}
 VIEW_TTL_S = 1.0  # the SSE stream updates every 2 s; nothing needs the view fresher than this
 _VIEWS: dict[int, tuple[float, dict]] = {}  # one worker process has one context
+_NAMES: dict[str, dict] = {}  # entity id -> name and label, as some worker published them
 
 
 def worker_snapshots(ctx: Context) -> list[dict]:
@@ -45,7 +46,9 @@ def _worker_row(snap: dict, now: float) -> dict:
         "bad": state in BAD_STATES, "silent_s": round(silent, 1), "at": snap.get("at"),
         "started_at": snap.get("started_at"), "assignment": snap.get("assignment", []),
         "inputs": sorted(f"{p['topic']}[{p['partition']}]" for p in parts),
-        "restarts": info.get("restarts", 0), "last_commit_age_s": info.get("last_commit_age_s"),
+        "restarts": info.get("restarts", 0),
+        "last_commit_age_s": None if info.get("last_commit_age_s") is None else
+        round(info["last_commit_age_s"] + max(0.0, silent), 1),
         "nlp": info.get("nlp", {}), "process": info.get("process", {}), "version": info.get("version"),
         "dashboard_cpu_s": info.get("dashboard_cpu_s"),
         "lag": sum(p["lag"] for p in parts), "in_flight": sum(p["in_flight"] for p in parts),
@@ -88,11 +91,16 @@ def _merge_lag(snaps: list[dict]) -> dict:
 
 def _merge_trends(snaps: list[dict]) -> dict[str, list[dict]]:
     """Each id is counted on exactly one worker (see agents.trends), so the merge of every
-    worker's top list, re-ranked, is the group's top list."""
+    worker's top list, re-ranked, is the group's top list. A worker that took a partition over
+    knows its ids but not always their names: the names any worker published are kept."""
     totals: dict[str, dict[str, dict]] = {"entities": {}, "speakers": {}}
     for snap in snaps:
         for kind, items in (snap.get("trends") or {}).items():
             for item in items:
+                if not item.get("guessed"):
+                    _NAMES[item["id"]] = {"name": item["name"], "label": item.get("label", "")}
+                elif item["id"] in _NAMES:
+                    item = {**item, **_NAMES[item["id"]], "guessed": False}
                 slot = totals.setdefault(kind, {}).setdefault(item["id"], {**item, "count": 0})
                 slot["count"] += item["count"]
     return {kind: sorted(items.values(), key=lambda x: (-x["count"], x["id"]))[:TOP_N]

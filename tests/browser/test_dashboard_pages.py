@@ -60,6 +60,10 @@ def test_pipeline_page_shows_every_worker_and_the_true_top_10(dash_group, page, 
     page.page.wait_for_function("n => Math.abs(Number(document.querySelector('#chart-lag').dataset.points) - n) <= 1",
                                 arg=points_1h)
     check_page(page, "pipeline-wide")
+    for width in (1024, 800):  # between the phone's cards and the wide table
+        page.page.set_viewport_size({"width": width, "height": 900})
+        page.page.wait_for_timeout(300)
+        assert horizontal_overflow(page.page) <= 0, f"pipeline page wider than {width} px"
 
     phone.page.goto(dash_group.url("/dashboard", 1))
     phone.page.wait_for_function("() => document.querySelectorAll('#trending li').length === 10", timeout=30_000)

@@ -3,6 +3,8 @@ items 4 and 5): the true top 10, every worker in every sample, lag against the t
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from importlib.metadata import version
 
@@ -91,3 +93,42 @@ def test_a_redelivered_article_counts_once(dash_group, broker):
     for worker in (0, 1):
         view = dash_group.get("/api/pipeline", worker)
         assert [(e["id"], e["count"]) for e in view["trending_entities"]] == entities
+
+
+def wait_for_row(dash_group, web: str, check, timeout: float) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = {w["web"]: w for w in dash_group.get("/api/pipeline", 0)["workers"]}
+        if web in rows and check(rows[web]):
+            return rows[web]
+        assert time.monotonic() < deadline, f"worker row never matched: {rows.get(web)}"
+        time.sleep(1)
+
+
+def test_a_frozen_worker_turns_red_and_a_restart_is_counted(dash_group):
+    """Last in this file: it freezes and then kills worker 1 (the group recovers by itself)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import ROOT
+
+    web = f"http://127.0.0.1:{dash_group.ports[1]}/"
+    pid = wait_for_row(dash_group, web, lambda w: w["state"] == "running", 30)["process"]["pid"]
+    os.kill(pid, signal.SIGSTOP)  # wedged: alive, silent
+    try:
+        row = wait_for_row(dash_group, web, lambda w: w["state"] == "silent", 30)
+        assert row["bad"] and "no stats for" in row["reason"]
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"])
+            page = browser.new_page()
+            page.goto(dash_group.url("/dashboard", 0))
+            page.wait_for_selector("#workers tr.bad-row[data-state='silent']", timeout=30_000)
+            alert = page.text_content("#workers-alert")
+            assert row["worker"] in alert and "is silent: no stats for" in alert
+            (ROOT / "test-artifacts").mkdir(exist_ok=True)
+            page.screenshot(path=str(ROOT / "test-artifacts" / "worker-silent.png"), full_page=True)
+            browser.close()
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    os.kill(pid, signal.SIGKILL)  # the supervisor starts a new process: restart 1
+    row = wait_for_row(dash_group, web, lambda w: w["restarts"] == 1 and w["process"].get("pid") != pid, 180)
+    assert row["state"] in ("starting", "recovering", "rebalancing", "running")

@@ -127,7 +127,10 @@ async function loadHistory() {
   const { ok, body } = await getJSON("/api/history?window=" + win);
   if (!ok) return;
   charts.throughput.update(body.t, body.rate);
-  charts.latency.update(body.t, body.p99);
+  const latency = {};
+  for (const [agent, values] of Object.entries(body.p50)) latency[agent + " p50"] = values;
+  for (const [agent, values] of Object.entries(body.p99)) latency[agent + " p99"] = values;
+  charts.latency.update(body.t, latency);
   charts.lag.update(body.t, body.lag);
   charts.dead.update(body.dead.t, body.dead.by_reason);
   clearTimeout(historyTimer);
