@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -60,6 +61,9 @@ QUERIES: list[tuple[str, dict]] = [
     ("quotes by speaker about word", {"q": "election", "speaker": "blair"}),
     ("quotes about word", {"q": "economy", "kind": "quotes"}),
     ("quotes by entity + since", {"kind": "quotes", "entity": "brown", "since": "30d"}),
+    ("common entity (GPE:us)", {"entity": "GPE:us"}),
+    ("articles quoting speaker", {"kind": "articles", "speaker": "brown"}),
+    ("source, no match", {"source": "zzz"}),
     ("no match", {"q": "zzyzx"}),
 ]
 
@@ -313,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--pairs", type=int, default=2)
     k.add_argument("--processes", type=int, default=2)
     args = ap.parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so the temporary PostgreSQL server and directories go too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     random.seed(0)
     result = {"search": cmd_search, "memory": cmd_memory, "keepup": cmd_keepup}[args.what](args)
     print(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())

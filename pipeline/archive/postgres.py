@@ -32,12 +32,15 @@ CREATE TABLE IF NOT EXISTS articles (
         || to_tsvector('{TEXT_CONFIG}', coalesce(text, ''))) STORED);
 CREATE INDEX IF NOT EXISTS articles_tsv ON articles USING gin (tsv);
 CREATE INDEX IF NOT EXISTS articles_seen ON articles (seen_at);
+CREATE INDEX IF NOT EXISTS articles_source ON articles (source_key, seq);
+CREATE TABLE IF NOT EXISTS sources (key text PRIMARY KEY);
 
 CREATE TABLE IF NOT EXISTS entities (id text PRIMARY KEY, label text, name text, name_key text);
 CREATE TABLE IF NOT EXISTS mentions (
     article_seq bigint NOT NULL, entity_id text NOT NULL, label text, count integer, salience real, day text,
     PRIMARY KEY (article_seq, entity_id));
-CREATE INDEX IF NOT EXISTS mentions_entity ON mentions (entity_id, article_seq);
+DROP INDEX IF EXISTS mentions_entity;
+CREATE INDEX IF NOT EXISTS mentions_entity_days ON mentions (entity_id, article_seq, day, count);
 CREATE INDEX IF NOT EXISTS mentions_label ON mentions (label, article_seq);
 
 CREATE TABLE IF NOT EXISTS quotes (
@@ -47,7 +50,9 @@ CREATE TABLE IF NOT EXISTS quotes (
     day text, UNIQUE (article_seq, id),
     tsv tsvector GENERATED ALWAYS AS (to_tsvector('{TEXT_CONFIG}', coalesce(text, ''))) STORED);
 CREATE INDEX IF NOT EXISTS quotes_tsv ON quotes USING gin (tsv);
-CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes (speaker_ref, seq);
+DROP INDEX IF EXISTS quotes_speaker;
+CREATE INDEX IF NOT EXISTS quotes_speaker_article ON quotes (speaker_ref, seq, article_seq);
+CREATE INDEX IF NOT EXISTS quotes_source ON quotes (source_key, seq);
 
 CREATE TABLE IF NOT EXISTS quote_entities (
     entity_id text NOT NULL, quote_seq bigint NOT NULL, article_seq bigint NOT NULL,
@@ -60,7 +65,7 @@ CREATE TABLE IF NOT EXISTS dead_letters (
     seen_at double precision, record bytea);
 CREATE INDEX IF NOT EXISTS dead_letters_seen ON dead_letters (seen_at);
 """
-TABLES = ("articles", "entities", "mentions", "quotes", "quote_entities", "speakers", "dead_letters")
+TABLES = ("articles", "entities", "mentions", "quotes", "quote_entities", "speakers", "sources", "dead_letters")
 
 
 def _pg(sql: str) -> str:

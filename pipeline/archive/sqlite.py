@@ -26,6 +26,8 @@ CREATE TABLE IF NOT EXISTS articles (
     published_at TEXT, seen_at REAL NOT NULL, day TEXT, text TEXT, record BLOB,
     n_quotes INTEGER, n_entities INTEGER);
 CREATE INDEX IF NOT EXISTS articles_seen ON articles (seen_at);
+CREATE INDEX IF NOT EXISTS articles_source ON articles (source_key, seq);
+CREATE TABLE IF NOT EXISTS sources (key TEXT PRIMARY KEY);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     title, text, content='articles', content_rowid='seq', tokenize='porter unicode61');
 CREATE TRIGGER IF NOT EXISTS articles_ai AFTER INSERT ON articles BEGIN
@@ -40,14 +42,17 @@ CREATE TABLE IF NOT EXISTS entities (id TEXT PRIMARY KEY, label TEXT, name TEXT,
 CREATE TABLE IF NOT EXISTS mentions (
     article_seq INTEGER NOT NULL, entity_id TEXT NOT NULL, label TEXT, count INTEGER, salience REAL, day TEXT,
     PRIMARY KEY (article_seq, entity_id)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS mentions_entity ON mentions (entity_id, article_seq);
+DROP INDEX IF EXISTS mentions_entity;
+CREATE INDEX IF NOT EXISTS mentions_entity_days ON mentions (entity_id, article_seq, day, count);
 CREATE INDEX IF NOT EXISTS mentions_label ON mentions (label, article_seq);
 
 CREATE TABLE IF NOT EXISTS quotes (
     seq INTEGER PRIMARY KEY, article_seq INTEGER NOT NULL, id TEXT NOT NULL, article_id TEXT NOT NULL,
     text TEXT, kind TEXT, speaker_name TEXT, speaker_entity_id TEXT, speaker_ref TEXT, speaker_label TEXT,
     source TEXT, source_key TEXT, title TEXT, published_at TEXT, seen_at REAL, day TEXT, UNIQUE (article_seq, id));
-CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes (speaker_ref, seq);
+DROP INDEX IF EXISTS quotes_speaker;
+CREATE INDEX IF NOT EXISTS quotes_speaker_article ON quotes (speaker_ref, seq, article_seq);
+CREATE INDEX IF NOT EXISTS quotes_source ON quotes (source_key, seq);
 CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(
     text, content='quotes', content_rowid='seq', tokenize='porter unicode61');
 CREATE TRIGGER IF NOT EXISTS quotes_ai AFTER INSERT ON quotes BEGIN
