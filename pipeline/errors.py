@@ -27,7 +27,6 @@ class Reason(StrEnum):
 class Stage(StrEnum):
     NORMALISE = "normalise"
     ENRICH = "enrich"
-    INGEST = "ingest"
 
 
 class PipelineError(Exception):

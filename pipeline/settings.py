@@ -43,7 +43,6 @@ class Settings(BaseSettings):
     topic_enriched: str = "news.enriched"
     topic_quotes: str = "news.quotes"
     topic_deadletter: str = "news.deadletter"
-    topic_stats: str = "newswire.stats"
     partitions: int = Field(default=4, description="Partitions for the pipeline topics (max useful workers).")
     replication_factor: int = Field(default=1, description="Replicas of every topic newswire creates (3 on a "
                                     "production cluster, with min_insync_replicas 2).")

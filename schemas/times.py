@@ -66,7 +66,6 @@ UTC_TIMESTAMP_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}
 CALENDAR_DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 Precision = Literal["date", "datetime", "datetime_no_offset"]
-PRECISIONS: tuple[Precision, ...] = ("date", "datetime", "datetime_no_offset")
 
 _DATE_RE = re.compile(DATE_PATTERN)
 _ISO_RE = re.compile(
@@ -150,10 +149,6 @@ def format_timestamp(moment: datetime) -> str:
     """RFC 3339 in UTC with ``Z``; a naive datetime is taken to be UTC already."""
     utc = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     return utc.replace(tzinfo=None).isoformat(timespec="microseconds" if utc.microsecond else "seconds") + "Z"
-
-
-def utc_now() -> str:
-    return format_timestamp(datetime.now(UTC))
 
 
 def as_utc_timestamp(value: object) -> object:

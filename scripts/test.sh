@@ -59,4 +59,5 @@ fi
 .venv/bin/ruff check .
 .venv/bin/lint-imports --no-cache  # the layer contracts in pyproject.toml [tool.importlinter]
 .venv/bin/mypy  # the packages and settings in pyproject.toml [tool.mypy]
+.venv/bin/python -m vulture pipeline agents schemas newswire --min-confidence 100  # certain dead code only
 exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

@@ -84,7 +84,8 @@ def register(ctx: Context) -> None:
         if not auth:
             async def plain(self, request, **_match_info):
                 return await handler(request)
-        view = type(f"View_{abs(hash(path))}", (app_view_base(),), {method: guarded(handler) if auth else plain})
+        # named after its handler (one handler per path): tracebacks and logs say which page
+        view = type(f"{handler.__name__}_view", (app_view_base(),), {method: guarded(handler) if auth else plain})
         app.page(path)(view)
 
     def app_view_base():

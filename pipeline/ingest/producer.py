@@ -57,7 +57,7 @@ class KafkaSink:
         return self
 
     async def __aexit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
+                        _tb: TracebackType | None) -> None:
         await self.producer.stop()
 
     async def send(self, items: Iterable[Item], summary: IngestSummary,

@@ -7,7 +7,6 @@ so no offset mapping is needed downstream.
 from __future__ import annotations
 
 import re
-import statistics
 
 import ftfy
 
@@ -18,7 +17,6 @@ _TABLE: dict[int, str | None] = {cp: None for cp in _DROP + _ZERO_WIDTH}
 _TABLE.update({cp: " " for cp in _SPACES})
 _TABLE.update({0x2028: "\n", 0x2029: "\n\n"})
 
-QUOTE_CHARS = "\"\u201c\u201d\u201e\u00ab\u00bb"
 _SENTENCE_END = re.compile(r"[.!?:;\"\u201d')\]]$")
 _MULTISPACE = re.compile(r"[ ]{2,}")
 # Two apostrophes or two backticks for a double quote; three apostrophes close an inner
@@ -112,12 +110,3 @@ def repair_displaced_quotes(paragraphs: list[str]) -> list[str]:
             out[i - 1] = out[i - 1].rstrip() + m.group(1)
             out[i] = out[i][m.end():]
     return [p for p in out if p]
-
-
-def word_count(text: str) -> int:
-    return len(text.split())
-
-
-def median_line_length(text: str) -> float:
-    lengths = [len(x) for x in text.split("\n") if x.strip()]
-    return statistics.median(lengths) if lengths else 0.0
