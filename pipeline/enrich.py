@@ -16,17 +16,28 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipeline.nlp.fastpath import fast_path
 from pipeline.nlp.model import model_label
 from pipeline.nlp.view import tagger_view
+from pipeline.settings import get_settings
 from pipeline.stages import load_stages
 from schemas.records import EnrichedArticle, NormalisedArticle, QuoteRecord
 
 STAGES = load_stages()
 
 
-def parse_texts(texts: list[str], nlp: Language, batch_size: int = 16) -> list[Doc]:
-    """spaCy over texts as the pipeline parses them (the benchmark's ceiling runs this too)."""
-    return list(nlp.pipe(texts, batch_size=batch_size))
+def parse_texts(texts: list[str], nlp: Language, batch_size: int = 16, fast: bool | None = None) -> list[Doc]:
+    """spaCy over texts as the pipeline parses them (the benchmark's ceiling runs this too).
+
+    ``fast`` (default: ``NEWSWIRE_FAST_PARSE``) parses only the sentences the quotes stage reads
+    (:mod:`pipeline.nlp.fastpath`), when the model has what that needs; else every sentence."""
+    selective = fast_path(nlp) if (get_settings().fast_parse if fast is None else fast) else None
+    if selective is None:
+        return list(nlp.pipe(texts, batch_size=batch_size))
+    docs: list[Doc] = []
+    for i in range(0, len(texts), batch_size):
+        docs.extend(selective.parse(texts[i:i + batch_size]))
+    return docs
 
 
 def parse_batch(articles: list[NormalisedArticle], nlp: Language, batch_size: int = 16) -> list[Doc | None]:

@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     )
     batch_size: int = Field(default=16, description="Articles per nlp.pipe batch in the enrich agent.")
     batch_within: float = Field(default=0.25, description="Seconds to wait to fill a batch.")
+    fast_parse: bool = Field(
+        default=True, description="Dependency-parse only the sentences a quote or an attribution can be in "
+        "(pipeline/nlp/fastpath.py); false: parse every sentence, as plain nlp.pipe does.",
+    )
     max_article_bytes: int = Field(
         default=500_000, description="Raw messages above this are dead-lettered. Outputs are bounded "
         "separately by max_output_bytes.",
