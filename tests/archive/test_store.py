@@ -186,3 +186,19 @@ def test_a_reader_cannot_open_an_archive_nobody_created(tmp_path):
         open_store(f"sqlite:///{tmp_path / 'missing.sqlite3'}")
     with pytest.raises(ArchiveUnavailable, match="not supported"):
         open_store("mysql://localhost/db")
+
+
+def test_probe_and_index_plans_give_the_same_answers(store, monkeypatch):
+    """Filters matching many rows are probed row by row, rare ones looked up by index
+    (sql.COMMON_ROWS): both plans must find the same results."""
+    import pipeline.archive.sql as sql
+
+    write(store, story("a1"), story("a2", source="bbc/politics"), plain("b1", "Kabul airport", "Flights.", source="bbc/world"))
+    searches = [build_search(entity="kabul"), build_search(entity=SALEH, kind="quotes"), build_search("Kabul", source="bbc"),
+                build_search(source="sputnik", kind="quotes"), build_search(kind="articles", speaker="saleh"),
+                build_search(source="nothing-like-it")]
+    by_index = [ids(store.search(s)) for s in searches]
+    monkeypatch.setattr(sql, "COMMON_ROWS", 1)
+    assert [ids(store.search(s)) for s in searches] == by_index
+    assert by_index == [["a2", "a1"], ["a2:q2", "a2:q1", "a1:q2", "a1:q1"], ["b1", "a2"],
+                        ["a2:q3", "a2:q2", "a2:q1", "a1:q3", "a1:q2", "a1:q1"], ["a2", "a1"], []]
