@@ -180,8 +180,8 @@ class LocalKafka:
     def stop(self, timeout: float = 30.0) -> None:
         """SIGTERM every node (a controlled shutdown: leadership moves, logs are flushed)."""
         for node in self.nodes:
-            if node.alive:
-                node.process.send_signal(signal.SIGTERM)  # type: ignore[union-attr]
+            if node.alive and node.process is not None:
+                node.process.send_signal(signal.SIGTERM)
         for node in self.nodes:
             proc, node.process = node.process, None
             if proc is None:
@@ -219,13 +219,13 @@ class LocalKafka:
 
     def pause(self) -> None:
         for node in self.nodes:
-            if node.alive:
-                node.process.send_signal(signal.SIGSTOP)  # type: ignore[union-attr]
+            if node.alive and node.process is not None:
+                node.process.send_signal(signal.SIGSTOP)
 
     def resume(self) -> None:
         for node in self.nodes:
-            if node.alive:
-                node.process.send_signal(signal.SIGCONT)  # type: ignore[union-attr]
+            if node.alive and node.process is not None:
+                node.process.send_signal(signal.SIGCONT)
 
     # --- internals ---------------------------------------------------------------------------
     def _config(self, node: Node) -> str:

@@ -116,7 +116,7 @@ class PostgresStore(SqlStore):
         with self.conn.cursor() as cur:
             cur.executemany(_pg(sql), rows, returning=True)
             while True:
-                seqs.append(int(cur.fetchone()[0]))  # type: ignore[index]
+                seqs.append(int(cur.fetchone()[0]))  # type: ignore[index]  # RETURNING: one row per result set
                 if not cur.nextset():
                     break
         return seqs

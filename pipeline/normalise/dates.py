@@ -74,7 +74,10 @@ def _from_match(m: re.Match[str], reference: date | None) -> date | None:
         y, mo, d = map(int, m.group("iso").split("-"))
         return _safe_date(y, mo, d)
     month = _month(m.group("m1") or m.group("m2"))
-    day = int(re.match(r"\d+", m.group("d1") or m.group("d2")).group())  # type: ignore[union-attr]
+    digits = re.match(r"\d+", m.group("d1") or m.group("d2"))
+    if digits is None:  # the day groups of the pattern start with digits: never taken
+        return None
+    day = int(digits.group())
     year_txt = m.group("y1") or m.group("y2")
     if year_txt:
         return _safe_date(int(year_txt), month, day)
