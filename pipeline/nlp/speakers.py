@@ -13,9 +13,11 @@ _PHRASE_DEPS = {"det", "amod", "compound", "poss", "nmod", "nummod", "case", "pr
 class SpeakerResolver:
     """Keeps the story's recent speakers and mentions to resolve references against."""
 
-    def __init__(self, doc: Doc, text: str, entities: list[Entity]) -> None:
+    def __init__(self, doc: Doc, text: str, entities: list[Entity],
+                 furniture: list[tuple[int, int]] | None = None) -> None:
         self.doc = doc
         self.text = text
+        self.furniture = furniture or []  # headline, dateline, byline: no speaker reaches into them
         self.mentions: list[tuple[int, int, Entity]] = sorted(
             ((m.start, m.end, e) for e in entities for m in e.mentions), key=lambda x: x[0]
         )
@@ -42,11 +44,13 @@ class SpeakerResolver:
             left = head
         return left.idx, right.idx + len(right)
 
-    def _last(self, labels: set[str], before: int) -> Entity | None:
+    def _last(self, labels: set[str], before: int, speakers_only: bool = False) -> Entity | None:
         for sp in reversed(self.recent):
             ent = self._entity_by_id(sp.entity_id)
             if ent is not None and ent.label in labels and sp.start < before:
                 return ent
+        if speakers_only:
+            return None
         for s, _e, ent in reversed(self.mentions):
             if s < before and ent.label in labels:
                 return ent
@@ -67,13 +71,20 @@ class SpeakerResolver:
             return Speaker(start=head.idx, end=head.idx + len(head), text=head.text,
                            name=antecedent.name, entity_id=antecedent.entity_id)
         ent: Entity | None  # the named entity the speaker is, once found
-        start, end = self._phrase(head)
+        start, end = self._clipped(*self._phrase(head), head.idx)
         hit = self._entity_at(head.idx, head.idx + len(head))
+        if hit is not None and any(hit[0] < f_end and hit[1] > f_start for f_start, f_end in self.furniture):
+            hit = None  # 'Jan 9 - Quantel Systems Inc': the tagger ran the dateline into the name
         if hit is not None:
             s, e, ent = hit
             start, end = min(start, s), max(end, e)
             if ent.label in ("PERSON", "ORG", "GPE", "NORP"):
+                if ent.label == "PERSON" and " " not in ent.name:
+                    ent = self._person_by_surname(ent.name) or ent  # 'Raman' is the story's 'Priya Raman'
                 return Speaker(start=s, end=e, text=self.text[s:e], name=ent.name, entity_id=ent.id)
+        named = self._apposition(head)
+        if named is not None:
+            return named
         lower = head.lower_
         ent = None
         if lower in PRONOUNS_PERSON:
@@ -82,14 +93,42 @@ class SpeakerResolver:
         elif lower in PRONOUNS_GROUP:
             start, end = head.idx, head.idx + len(head)
             ent = self._last({"ORG", "NORP", "GPE"}, head.idx)
-        elif lower in ROLE_NOUNS:
-            ent = self._last({"PERSON"}, head.idx)
+        elif lower in ROLE_NOUNS and head.tag_ != "NNS":
+            # 'officials' are several people, none of them named; 'the official added' is the
+            # person last named, else the last speaker with a name
+            ent = self._last({"PERSON"}, head.idx) or self._last({"PERSON", "ORG"}, head.idx, speakers_only=True)
+        elif head.pos_ == "PROPN" and " " not in head.text:
+            ent = self._person_by_surname(head.text)  # 'Raman' the tagger missed: the story's 'Priya Raman'
+            if ent is not None:
+                start, end = head.idx, head.idx + len(head)
         elif lower in INSTITUTION_NOUNS:
             ent = self._last({"ORG"}, head.idx)
         phrase = self.text[start:end]
         if ent is not None:
             return Speaker(start=start, end=end, text=phrase, name=ent.name, entity_id=ent.id)
         return Speaker(start=start, end=end, text=phrase, name=phrase if head.pos_ == "PROPN" else None)
+
+    def _apposition(self, head: Token) -> Speaker | None:
+        """'The company's chief scientist, Dr. Priya Raman, called ...': the name in apposition."""
+        for child in head.rights:
+            if child.dep_ == "appos":
+                hit = self._entity_at(child.idx, child.idx + len(child))
+                if hit is not None and hit[2].label in ("PERSON", "ORG"):
+                    start, end = self._clipped(*self._phrase(head), head.idx)
+                    return Speaker(start=start, end=end, text=self.text[start:end], name=hit[2].name,
+                                   entity_id=hit[2].id)
+        return None
+
+    def _clipped(self, start: int, end: int, head: int) -> tuple[int, int]:
+        """A speaker phrase without the headline, dateline or byline beside its head word."""
+        for f_start, f_end in self.furniture:
+            if start < f_end <= head:
+                start = f_end
+            if head < f_start < end:
+                end = f_start
+        while start < head and not self.text[start].isalnum():
+            start += 1
+        return start, end
 
     def named(self, start: int, end: int) -> Speaker:
         """A speaker given by a name span outside the parse (credit lines, transcripts)."""

@@ -11,7 +11,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp.cues import CHARACTERISING_FORMS, PRONOUNS_GROUP, PRONOUNS_PERSON, ROLE_NOUNS, SPEECH_FORMS
-from pipeline.nlp.quotes.marks import Quotation
+from pipeline.nlp.quotes.marks import Quotation, paragraph_index
 
 _PERSON_WORDS = PRONOUNS_PERSON | PRONOUNS_GROUP - {"it"} | ROLE_NOUNS  # subjects that stand for people
 # '"... pardon?" he asks.': how far past a question's closing mark its cue may start (a space
@@ -35,6 +35,16 @@ def sent_of(doc: Doc, char: int) -> Span | None:
 def inside(i: int, segments: list[tuple[int, int]]) -> bool:
     """True when character ``i`` is within a segment or on one of its quotation marks."""
     return any(s - 1 <= i < e + 1 for s, e in segments)
+
+
+def in_reach(tok: Token, verb: Token) -> bool:
+    """A token that can be part of what ``verb`` reports: its sentence, and its paragraph (the
+    parser may run a headline or the last paragraph's closing mark into the sentence)."""
+    sent = verb.sent
+    if not sent.start <= tok.i < sent.end:
+        return False
+    text = verb.doc.text
+    return paragraph_index(text, tok.idx) == paragraph_index(text, verb.idx)
 
 
 def is_cue(tok: Token) -> bool:

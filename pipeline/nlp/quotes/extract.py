@@ -10,7 +10,7 @@ from pipeline.nlp.quotes.attribution import speaker_of
 from pipeline.nlp.quotes.cues import characterising_verb, find_cue, is_according, speakers_verb
 from pipeline.nlp.quotes.indirect import find_indirect
 from pipeline.nlp.quotes.marks import Quotation, find_quotations, opens_sentence
-from pipeline.nlp.quotes.spans import embedded, make_mixed, merge_split, sentence_like
+from pipeline.nlp.quotes.spans import clip_segments, embedded, make_mixed, merge_split, sentence_like
 from pipeline.nlp.speakers import SpeakerResolver
 from schemas.records import Cue, Entity, NormalisedArticle, Quote, Segment
 
@@ -23,19 +23,23 @@ PHRASE_MAX_WORDS = 8
 # '"We need change," the New York businessman said': words between a short quotation's closing
 # mark and its cue (an attribution with a title and a name)
 ATTRIBUTION_MAX_WORDS = 8
+_DATELINE_SEPARATORS = " \t-\u2013\u2014:"
 _CLOSED_BY_COMMA = re.compile(r"[,?!][\"\u201d\u00bb][ \t]")
 
 
 def extract_quotes(doc: Doc, article: NormalisedArticle, entities: list[Entity]) -> list[Quote]:
     text = article.text
-    skip_until = article.title_span.end if (article.title_span and article.lead_repeats_title) else 0
-    quotations = [q for q in find_quotations(text) if q.start >= skip_until]
+    furniture = story_furniture(article)
+    quotations = [q for q in find_quotations(text) if not _overlaps(q.start, q.end, furniture)]
     quotations = merge_split(text, quotations)
-    marked = [seg for q in quotations for seg in q.segments]  # before mixed quotes widen them
+    # nothing quoted (before mixed quotes widen it) and no headline, dateline or byline speaks
+    # (furniture narrowed by one character each side: ``inside`` counts the marks around a quotation)
+    marked = [seg for q in quotations for seg in q.segments] + [(s + 1, e - 1) for s, e in furniture]
     found = _direct_quotes(doc, text, quotations)
-    found.extend(find_indirect(doc, text, found, skip_until))
+    found.extend(find_indirect(doc, text, found, furniture))
+    found = [q for q in found if clip_segments(text, q, furniture)]
     found.sort(key=lambda q: q.start)
-    resolver = SpeakerResolver(doc, text, entities)
+    resolver = SpeakerResolver(doc, text, entities, furniture)
     quotes: list[Quote] = []
     for q in found:
         speaker = speaker_of(doc, text, q, resolver, marked)
@@ -46,6 +50,29 @@ def extract_quotes(doc: Doc, article: NormalisedArticle, entities: list[Entity])
             kind=q.kind, cue=_cue_record(text, q.cue), speaker=speaker,
         ))
     return quotes
+
+
+def story_furniture(article: NormalisedArticle) -> list[tuple[int, int]]:
+    """Headline, dateline (with its dash) and byline: never a quote, a cue or a speaker. A lead
+    paragraph that repeats the headline counts as headline."""
+    text = article.text
+    regions: list[tuple[int, int]] = []
+    if article.title_span is not None:
+        regions.append((article.title_span.start, article.title_span.end))
+        if article.lead_repeats_title:
+            regions.append((0, article.title_span.end))
+    if article.dateline is not None:
+        end = article.dateline.end
+        while end < len(text) and text[end] in _DATELINE_SEPARATORS:
+            end += 1
+        regions.append((article.dateline.start, end))
+    if article.byline is not None:
+        regions.append((article.byline.start, article.byline.end))
+    return regions
+
+
+def _overlaps(start: int, end: int, regions: list[tuple[int, int]]) -> bool:
+    return any(start < e and end > s for s, e in regions)
 
 
 def _direct_quotes(doc: Doc, text: str, quotations: list[Quotation]) -> list[Quotation]:

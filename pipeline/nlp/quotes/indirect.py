@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Token
 
 from pipeline.nlp.cues import SPEECH_FORMS
 from pipeline.nlp.quotes.attribution import subject_of
-from pipeline.nlp.quotes.cues import is_according, is_cue
+from pipeline.nlp.quotes.cues import in_reach, is_according, is_cue
 from pipeline.nlp.quotes.marks import Quotation
 from pipeline.nlp.quotes.spans import clause_span, edges
 
@@ -20,16 +20,17 @@ _NOT_INDIRECT = {"continue", "respond", "agree"}
 MIN_INDIRECT_WORDS = 4
 
 
-def find_indirect(doc: Doc, text: str, found: list[Quotation], skip_until: int) -> list[Quotation]:
-    """Indirect quotes from the cues the quotations in ``found`` did not use."""
+def find_indirect(doc: Doc, text: str, found: list[Quotation], furniture: list[tuple[int, int]]) -> list[Quotation]:
+    """Indirect quotes from the cues the quotations in ``found`` did not use (none in the headline,
+    dateline or byline: ``furniture``)."""
     used_cues = {q.cue.i for q in found if q.cue is not None}
     covered = [seg for q in found for seg in q.segments]
     out: list[Quotation] = []
     for sent in doc.sents:
-        if sent.end_char <= skip_until:
-            continue
         for tok in sent:
-            if tok.idx < skip_until or tok.i in used_cues or not (is_cue(tok) or is_according(tok)):
+            if tok.i in used_cues or not (is_cue(tok) or is_according(tok)):
+                continue
+            if any(s <= tok.idx < e for s, e in furniture):
                 continue
             if SPEECH_FORMS.get(tok.lower_) in _NOT_INDIRECT:
                 continue
@@ -52,8 +53,7 @@ def _according_content(verb: Token) -> tuple[int, int] | None:
     if head is verb:
         return None
     source = set(verb.subtree) | set(to.subtree)  # "to" may hang on the head, not on "according"
-    sent = verb.sent
-    toks = [t for t in head.subtree if t not in source and sent.start <= t.i < sent.end]
+    toks = [t for t in head.subtree if t not in source and in_reach(t, verb)]
     toks = [t for t in toks if not t.is_space and not (t.is_punct and t.text in ",")]
     while toks and toks[-1].is_punct:
         toks.pop()
@@ -70,16 +70,18 @@ def indirect_content(verb: Token) -> tuple[int, int] | None:
         return _according_content(verb)
     if subject_of(verb) is None:
         return None
-    clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
-    if clause is not None and clause.pos_ in ("VERB", "AUX"):
+    # the parser may hang a headline on the first sentence's verb: the clause must be in reach
+    clause = next((c for c in verb.children if c.dep_ == "ccomp" and in_reach(c, verb)), None)
+    misparsed = clause is not None and clause.lower_ == "that" and any(c.dep_ == "nsubj" for c in clause.children)
+    if clause is not None and (clause.pos_ in ("VERB", "AUX") or misparsed):
+        # ('said that its vaccine cut infections': the parser may head the clause with "that")
         # a verbless "ccomp" is a small clause: "declared himself the caretaker president"
         s, e = clause_span(clause, verb)
         return (s, e) if e > s else None
     # "..., he noted." / "X rejects Y, Saleh told India Today.": the clause before the verb
     own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
     if (verb.dep_ in ("parataxis", "ccomp") or (verb.dep_ == "conj" and own_subject)) and verb.head.i < verb.i:
-        sent = verb.sent
-        toks = [t for t in verb.head.subtree if t not in set(verb.subtree) and sent.start <= t.i < sent.end]
+        toks = [t for t in verb.head.subtree if t not in set(verb.subtree) and in_reach(t, verb)]
         toks = edges(toks)
         if toks and toks[-1].text in ('"', "\u201d"):
             toks = toks[:-1]

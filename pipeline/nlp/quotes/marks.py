@@ -8,7 +8,9 @@ quotation without closing the one before, the newspaper convention).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Token
 
@@ -57,6 +59,16 @@ def paragraph_bounds(text: str) -> list[tuple[int, int]]:
         pos = m.end()
     bounds.append((pos, len(text)))
     return [b for b in bounds if b[1] > b[0]]
+
+
+@lru_cache(maxsize=8)
+def _paragraph_starts(text: str) -> tuple[int, ...]:
+    return tuple(s for s, _e in paragraph_bounds(text))
+
+
+def paragraph_index(text: str, i: int) -> int:
+    """Which paragraph character ``i`` is in (the blank lines before one count as its own)."""
+    return bisect_right(_paragraph_starts(text), i)
 
 
 def _mark_kind(text: str, i: int) -> str:

@@ -12,13 +12,16 @@ import re
 from spacy.tokens import Doc, Token
 
 from pipeline.nlp.cues import SPEECH_FORMS
-from pipeline.nlp.quotes.cues import token_at
+from pipeline.nlp.quotes.cues import in_reach, is_cue, token_at
 from pipeline.nlp.quotes.marks import Quotation
 
 # a sentence ends inside the attribution between two quotations ('..., who works in retail.
 # Roloson supports Clinton. "..."'): they are two quotes. A full stop after a short capitalised
 # word ('Rep.', 'Sept.', 'St.') is an abbreviation, not a sentence end.
 _SENTENCE_END = re.compile(r"(?:[a-z]{3,}|[A-Z][a-z]{4,}|\d)[.!?][ \t]+[A-Z\"\u201c]")
+
+
+_LEADING_JUNK = ",;:-\u2013\u2014\"\u201d\u00bb"
 
 
 def edges(toks: list[Token]) -> list[Token]:
@@ -32,10 +35,19 @@ def edges(toks: list[Token]) -> list[Token]:
 
 
 def clause_span(clause: Token, verb: Token) -> tuple[int, int]:
-    """A reported clause without its complementiser (``that``) and edge punctuation."""
-    sent = verb.sent
-    toks = edges([t for t in clause.subtree if t.i != verb.i and sent.start <= t.i < sent.end])
-    while toks and toks[0].dep_ == "mark" and toks[0].head == clause and toks[0].lower_ in ("that", "whether"):
+    """A reported clause without its complementiser (``that``) and edge punctuation, without
+    another speaker's report inside it ('she was confident, while Petrakis told supporters ...')
+    and without the verb's own time phrase the parser hung on it ('said on Thursday they had')."""
+    others = {t.i for d in clause.subtree if d is not clause and d.dep_ in ("advcl", "conj") and is_cue(d)
+              and any(c.dep_ == "nsubj" for c in d.children) for t in d.subtree}
+    subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    for child in clause.lefts:
+        if child.dep_ in ("prep", "npadvmod") and child.left_edge.i == verb.i + 1 and subject is not None \
+                and child.i < subject.i:
+            others.update(t.i for t in child.subtree)
+    toks = edges([t for t in clause.subtree if t.i != verb.i and t.i not in others and in_reach(t, verb)])
+    while toks and ((toks[0].dep_ == "mark" and toks[0].head == clause) or toks[0] == clause) \
+            and toks[0].lower_ in ("that", "whether"):
         toks = edges(toks[1:])
     if not toks:
         return clause.idx, clause.idx
@@ -47,7 +59,12 @@ def make_mixed(q: Quotation, verb: Token) -> bool:
     s, e = reported_span(verb, q.start)
     if s is None or s > q.start or e < q.end - 1:
         return False
-    q.segments, q.kind = [(s, max(e, q.end))], "mixed"
+    end = max(e, q.end)
+    text = verb.doc.text
+    closing = re.match(r"[,;:]?[\"\u201d\u00bb]", text[q.end:q.end + 2]) if end == q.end else None
+    if closing is not None:
+        end += closing.end()  # 'was "the only fair way forward."': the quotation ends at its closing mark
+    q.segments, q.kind = [(s, end)], "mixed"
     return True
 
 
@@ -76,14 +93,13 @@ def reported_span(cue: Token, at: int | None = None) -> tuple[int | None, int]:
                 s, e = clause_span(child, cue)
                 if s <= at < e:
                     return s, e
-    sent = cue.sent
     toks: list[Token] = []
     for child in cue.rights:
         if child.dep_ in ("cc", "conj", "punct"):
             if at is None:
                 continue
             break
-        toks.extend(t for t in child.subtree if sent.start <= t.i < sent.end)
+        toks.extend(t for t in child.subtree if in_reach(t, cue))
         if at is not None and child.left_edge.idx <= at < child.right_edge.idx + len(child.right_edge):
             break
     toks = edges(sorted(toks, key=lambda t: t.i))
@@ -124,3 +140,23 @@ def merge_split(text: str, quotations: list[Quotation]) -> list[Quotation]:
                 continue
         out.append(q)
     return out
+
+
+def clip_segments(text: str, q: Quotation, regions: list[tuple[int, int]]) -> bool:
+    """Cut the headline, dateline or byline out of a quote the parse widened into them (the
+    parser may run a headline into the first sentence); False when nothing is left."""
+    segments = []
+    for s, e in q.segments:
+        for r_start, r_end in regions:
+            if r_start <= s < r_end:
+                s = r_end
+            if r_start < e <= r_end:
+                e = r_start
+        while s < e and (text[s].isspace() or text[s] in _LEADING_JUNK):
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            segments.append((s, e))
+    q.segments = segments
+    return bool(segments)
