@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import orjson
-from faust.types import EventT, StreamT
+from faust.types import EventT, StreamT, TableT
 
 from agents.context import Context
 from pipeline.errors import PipelineError, Reason, Stage
@@ -66,8 +66,8 @@ class NormaliseStep:
 
 def register(ctx: Context) -> None:
     app, settings, topics = ctx.app, ctx.settings, ctx.topics
-    fingerprints = app.GlobalTable("dedupe-fingerprints", key_type=bytes, value_type=bytes,
-                                   partitions=1)
+    fingerprints: TableT[bytes, bytes] = app.GlobalTable("dedupe-fingerprints", key_type=bytes,
+                                                         value_type=bytes, partitions=1)
     index = DuplicateIndex(threshold=settings.dedupe_threshold, window=settings.dedupe_window)
     state = {"loaded": False}
 
