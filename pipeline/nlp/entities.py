@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from pipeline.nlp.gazetteer import city_country, country_code
+from pipeline.nlp.ner.descriptors import looks_like_organisation, looks_like_place, media_names
 from schemas.records import Entity, Mention, NormalisedArticle
 
 NAMED_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"}
 _LABEL_PRIORITY = ["PERSON", "GPE", "LOC", "ORG", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"]
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _LEADING = re.compile(r"^(?:the|The|THE)\s+")
 _TRAILING = re.compile(r"(?:'s|\u2019s|'|\u2019)$")
 _SLUG = re.compile(r"[^0-9a-z]+")
@@ -68,10 +70,14 @@ def collect_mentions(doc: Doc, article: NormalisedArticle) -> list[RawMention]:
         if ent.label_ in ("ORG", "PERSON") and _DEBRIS.search(text[start:end]) and len(ent) > 3:
             continue
         mentions.append(RawMention(start, end, ent.label_))
+    for start, end in media_names(text):  # "the India Today news magazine": one name, not India
+        if any(m.start < end and start < m.end for m in mentions):
+            mentions = [m for m in mentions if not (m.start < end and start < m.end)]
+            mentions.append(RawMention(start, end, "ORG"))
     if dl:
         if dl.location:
             loc_start = text.find(dl.location, dl.start, dl.end)
-            if loc_start >= 0:
+            if loc_start >= 0 and _is_place(doc, dl.location, loc_start, loc_start + len(dl.location)):
                 mentions.append(RawMention(loc_start, loc_start + len(dl.location), "GPE"))
         pos = dl.start
         for agency in dl.agencies:
@@ -81,6 +87,14 @@ def collect_mentions(doc: Doc, article: NormalisedArticle) -> list[RawMention]:
                 pos = a_start + len(agency)
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _is_place(doc: Doc, name: str, start: int, end: int) -> bool:
+    """A dateline's location is a place if the gazetteer knows it or the NER tags it as one:
+    wire headlines such as ``CRICKET - LEICESTERSHIRE TAKE OVER`` parse like a dateline."""
+    if country_code(name) or city_country(name):
+        return True
+    return any(ent.label_ in _PLACE_LABELS and ent.start_char < end and start < ent.end_char for ent in doc.ents)
 
 
 def _is_word_char(ch: str) -> bool:
@@ -158,6 +172,11 @@ def canonical_entities(doc: Doc, article: NormalisedArticle) -> list[Entity]:
     for key, ms in groups.items():
         ms.sort(key=lambda m: m.start)
         label = "PERSON" if key in surnamed else _majority(ms)
+        spans = [(m.start, m.end) for m in ms]
+        if label == "PERSON" and " " not in key and looks_like_organisation(text, spans):
+            label = "ORG"  # "Yukos said" reads like a surname; "oil giant Yukos" settles it
+        elif label in ("ORG", "PERSON") and looks_like_place(text, spans):
+            label = "GPE"  # "the holdout Panjshir province"
         name = max((text[m.start: m.end] for m in ms), key=lambda s: (len(s.split()), not s.isupper(), len(s)))
         name = _LEADING.sub("", name)
         if name.isupper() and len(name) > 4 and "." not in name:

@@ -97,7 +97,8 @@ def package(best: Path, output: Path) -> dict:
     if output.exists():
         shutil.rmtree(output)
     nlp.meta.update(name="newswire_ner", version="1.0.0", description="News NER trained on CoNLL-2003 eng.train",
-                    license="research use only (CoNLL-2003 / Reuters RCV1)")
+                    license="research use only (CoNLL-2003 / Reuters RCV1)",
+                    spacy_version=">=3.8.0,<3.9.0")  # any 3.8 loads it: the package allows any 3.8
     nlp.to_disk(output)
     if card is not None:
         (output / "README.md").write_text(card)
