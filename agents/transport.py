@@ -42,6 +42,7 @@ from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
 from faust.types import TP, Message
 
 from agents import poison
+from agents.offsets import committed_offsets
 
 FETCH_MAX_WAIT_MS = 100
 REWIND_AFTER_S = 3.0
@@ -81,7 +82,7 @@ def _head(self: Consumer, tp: TP) -> int | None:
     """The first offset not yet committed. Faust forgets committed offsets at a rebalance
     and does not always learn them again, so when it has none we ask the broker once (its
     committed offset for the group, else the partition's earliest); None until answered."""
-    committed = self._committed_offset[tp]
+    committed = committed_offsets(self).get(tp)
     if committed is not None:
         return committed
     heads: dict[TP, int | None] = self.__dict__.setdefault("_newswire_heads", {})
