@@ -20,7 +20,9 @@ PIPELINE_TOPICS = ["news.raw", "news.normalised", "news.enriched", "news.quotes"
 
 def test_pipeline_topics_are_replicated_as_configured(kafka_cluster, cluster_pipeline):
     for topic in PIPELINE_TOPICS:
-        parts = partitions(kafka_cluster.bootstrap, topic)
+        deadline = time.monotonic() + 60  # the outputs are created by a task that runs beside /readyz
+        while not (parts := partitions(kafka_cluster.bootstrap, topic)) and time.monotonic() < deadline:
+            time.sleep(1.0)
         assert len(parts) == 4, topic
         assert all(len(p["replicas"]) == REPLICATION for p in parts), (topic, parts)
         assert topic_config(kafka_cluster.bootstrap, topic)["min.insync.replicas"] == str(MIN_INSYNC), topic
