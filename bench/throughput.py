@@ -14,7 +14,8 @@ For each process count P, on the same texts:
    from the first send to the last enriched record, and latency p50/p99 (received_at to the
    enriched record's broker timestamp);
 3. light load: articles sent at a steady ``--light-rate`` per second, latency p99;
-4. peak RSS of each worker process and its NLP child (VmHWM), the largest reported.
+4. peak RSS of each worker process and its NLP child (VmHWM), the largest reported, and the
+   worker's and its child's peaks added up (an upper bound of what the pair holds at once).
 """
 
 from __future__ import annotations
@@ -175,14 +176,15 @@ def pipeline_round(processes: int, raws, light_rate: float, light_n: int) -> dic
     with open_broker() as broker:
         app_id = f"bench-{uuid.uuid4().hex[:6]}"
         procs, _ = start_workers(processes, broker.url, app_id)
+        broker_pid = broker.process.pid if broker.process is not None else 0  # 0: no /proc entry, 0 CPU s
         try:
             print(f"[{processes}] warm-up, then full load: {len(raws)} articles", file=sys.stderr, flush=True)
             asyncio.run(send_and_collect(broker.bootstrap, [r.model_copy(update={"id": f"warm-{i}"})
                                                              for i, r in enumerate(raws[:16])], None, 300))
-            cpu_before = cpu_by_role(broker.process.pid, procs)
+            cpu_before = cpu_by_role(broker_pid, procs)
             full = asyncio.run(send_and_collect(broker.bootstrap, raws, None, 1800))
             span = full.pop("__span__")
-            cpu_after = cpu_by_role(broker.process.pid, procs)
+            cpu_after = cpu_by_role(broker_pid, procs)
             cpu = {role: round(cpu_after[role] - cpu_before[role], 1) for role in cpu_after}
             print(f"[{processes}] full load: {len(raws) / span:.2f} articles/s ({span:.1f}s on {os.cpu_count()} "
                   f"cores); CPU seconds: {cpu}", file=sys.stderr, flush=True)
@@ -194,12 +196,14 @@ def pipeline_round(processes: int, raws, light_rate: float, light_n: int) -> dic
                     light_rate, 600))
                 light.pop("__span__")
             rss = max(peak_rss_mb(pid) for p in procs for pid in [p.pid, *children(p.pid)])
+            # each process's own peak, summed: an upper bound of the pair's peak at any one time
+            pair = max(sum(peak_rss_mb(pid) for pid in [p.pid, *children(p.pid)]) for p in procs)
         finally:
             for p in procs:
                 p.terminate()
             for p in procs:
                 p.wait(30)
-    return {"span": span, "full": full, "light": light, "cpu": cpu, "rss": rss}
+    return {"span": span, "full": full, "light": light, "cpu": cpu, "rss": rss, "pair": pair}
 
 
 def nlp_only(processes: int, texts: list[str], references: list[float], ceilings: list[float]) -> None:
@@ -236,7 +240,9 @@ def run_one(processes: int, raws, texts: list[str], light_rate: float, light_n: 
             "pipeline_words_per_s": round(words), "ratio_vs_spacy": round(rate / ref, 3),
             "ratio": round(rate / ceil, 3), "latency_p50_s": pct(full, 0.5),
             "latency_p99_s": pct(full, 0.99), "light_latency_p99_s": pct(list(last["light"].values()), 0.99),
-            "peak_rss_mb": round(max(res["rss"] for res in results), 1), "full_load_cpu_s": last["cpu"]}
+            "peak_rss_mb": round(max(res["rss"] for res in results), 1),
+            "peak_rss_worker_plus_child_mb": round(max(res["pair"] for res in results), 1),
+            "full_load_cpu_s": last["cpu"]}
 
 
 def main(argv: list[str] | None = None) -> int:
