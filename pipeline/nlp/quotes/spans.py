@@ -72,13 +72,14 @@ def embedded(doc: Doc, text: str, q: Quotation, cue: Token) -> bool:
     """True when the quotation is part of the reported clause rather than introduced whole.
 
     ``said: "..."``, ``said, "..."`` and ``said "...`` introduce a direct quote; anything else
-    between the cue and the opening mark (``said the talks did not mean "...``) embeds it.
+    between the cue and the opening mark (``said the talks did not mean "...``, ``said that "...``:
+    PolNeAR takes the whole reported clause) embeds it.
     """
     first = token_at(doc, q.start)
     if first is None or first not in cue.subtree:
         return False
     between = text[cue.idx + len(cue):q.start].strip(" \t\n\"\u201c\u201d\u00ab,:")
-    return bool(between) and between.lower() not in ("that",)
+    return bool(between)
 
 
 def reported_span(cue: Token, at: int | None = None) -> tuple[int | None, int]:
