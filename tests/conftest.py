@@ -38,3 +38,8 @@ def wire_stories() -> list[Path]:
     if SEED.exists():
         stories.append(SEED)
     return stories
+
+
+# The dashboard tests' session fixtures (one Chromium, one two-worker group), shared by
+# tests/browser and tests/integration: defined once here, so each exists once per session.
+from tests.dashboard_group import browser_fixture, dash_group_fixture  # noqa: E402, F401

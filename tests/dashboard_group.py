@@ -22,7 +22,11 @@ import pytest
 from pipeline.broker import free_port
 from tests.helpers import collect, produce, run
 
+ROOT = Path(__file__).resolve().parent.parent
 INGEST_TOKEN = "dash-ingest-token"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 # Twelve countries; article i names the countries k < 12 - i, so country k is in 12 - k
 # articles: distinct counts, no tie at the tenth place.
 COUNTRIES = ["France", "Germany", "Japan", "Brazil", "Canada", "Kenya", "Norway", "Chile", "Egypt",
@@ -52,6 +56,7 @@ class Group:
     ports: list[int]
     procs: list[subprocess.Popen]
     logs: Path
+    bootstrap: str = ""
     enriched: list[dict] = field(default_factory=list)
     copies: int = 0  # enriched records read, duplicates included (at-least-once)
 
@@ -62,11 +67,20 @@ class Group:
         with urllib.request.urlopen(self.url(path, worker), timeout=10) as r:
             return orjson.loads(r.read())
 
-    def expected_top(self, kind: str, n: int = 10) -> list[tuple[str, int]]:
+    def records(self, topic: str, settle_s: float = 4.0) -> list:
+        """Every record on one of the group's topics now (read until ``settle_s`` passes)."""
+        return run(collect(self.bootstrap, self.env[f"NEWSWIRE_TOPIC_{topic.upper()}"], lambda rs: False,
+                           timeout=settle_s))
+
+    def articles_now(self) -> list[dict]:
+        """Each article enriched so far, once: other tests (replays) add to the feed."""
+        return list({v["id"]: v for _, v in self.records("enriched") if "id" in v}.values())
+
+    def expected_top(self, kind: str, n: int = 10, articles: list[dict] | None = None) -> list[tuple[str, int]]:
         """The true top ``n`` from the enriched records: an entity counts once per article,
         a speaker once per attributed quote (as agents.trends counts them)."""
         counts: Counter[str] = Counter()
-        for a in self.enriched:
+        for a in self.enriched if articles is None else articles:
             if kind == "entities":
                 counts.update(e["id"] for e in a["entities"])
             else:
@@ -90,6 +104,17 @@ def _wait_http(url: str, proc: subprocess.Popen, timeout: float = 180.0) -> None
     raise TimeoutError(f"{url} not ready")
 
 
+@pytest.fixture(scope="session", name="browser")
+def browser_fixture():
+    """One Chromium for the whole session: Playwright's sync API allows one driver per thread."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
 @pytest.fixture(scope="session", name="dash_group")
 def dash_group_fixture(broker, tmp_path_factory):
     tag = uuid.uuid4().hex[:6]
@@ -106,8 +131,8 @@ def dash_group_fixture(broker, tmp_path_factory):
     }
     ports = [free_port(), free_port()]
     procs: list[subprocess.Popen] = []
-    logs = data / "logs"
-    logs.mkdir()
+    logs = ROOT / "test-artifacts" / f"dash-logs-{tag}"  # kept after the run, for a failure's story
+    logs.mkdir(parents=True)
     try:
         procs.append(subprocess.Popen([sys.executable, "-m", "newswire", "archive"], env=env,
                                       stdout=open(logs / "archive.log", "wb"), stderr=subprocess.STDOUT))
@@ -117,7 +142,7 @@ def dash_group_fixture(broker, tmp_path_factory):
                                           stderr=subprocess.STDOUT))
         for port, proc in zip(ports, procs[1:], strict=True):
             _wait_http(f"http://127.0.0.1:{port}/readyz", proc)
-        group = Group(env=env, ports=ports, procs=procs, logs=logs)
+        group = Group(env=env, ports=ports, procs=procs, logs=logs, bootstrap=broker.bootstrap)
         # both workers must hold partitions before the feed, or one would take them all
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:

@@ -7,26 +7,14 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from tests.conftest import ROOT
-from tests.dashboard_group import dash_group_fixture  # noqa: F401 - the session fixture these tests share
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = ROOT / "test-artifacts"
 AXE = Path(os.environ.get("NEWSWIRE_AXE_JS", ROOT / ".venv/share/axe/node_modules/axe-core/axe.min.js"))
 PHONE = {"width": 390, "height": 844}
 WIDE = {"width": 1600, "height": 1000}
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 class Watched:

@@ -35,8 +35,9 @@ def ranking(page, selector: str) -> list[tuple[str, int]]:
 
 
 def test_pipeline_page_shows_every_worker_and_the_true_top_10(dash_group, page, phone):
-    entities = [list(t) for t in dash_group.expected_top("entities")]
-    speakers = [list(t) for t in dash_group.expected_top("speakers")]
+    articles = dash_group.articles_now()
+    entities = [list(t) for t in dash_group.expected_top("entities", articles=articles)]
+    speakers = [list(t) for t in dash_group.expected_top("speakers", articles=articles)]
     assert len(entities) == 10 and len(speakers) == 10
     for worker in (0, 1):  # any worker's dashboard shows the whole group
         page.page.goto(dash_group.url("/dashboard", worker))
@@ -171,13 +172,14 @@ def test_search_article_entity_and_speaker_pages(dash_group, page, phone):
     assert "· ·" not in meta and f"published {article['published_at']}" in meta  # no empty parts
     check_page(page, "article-wide")
 
-    top_id, top_count = dash_group.expected_top("entities")[0]
+    articles = dash_group.articles_now()
+    top_id, top_count = dash_group.expected_top("entities", articles=articles)[0]
     p.goto(dash_group.url(f"/dashboard?entity={top_id}"))
     p.wait_for_function("() => document.querySelector('#entity-meta').textContent.includes('articles')")
     assert f"{top_count} articles" in p.text_content("#entity-meta")
     check_page(page, "entity-wide")
 
-    speaker_id, quoted = dash_group.expected_top("speakers")[0]
+    speaker_id, quoted = dash_group.expected_top("speakers", articles=articles)[0]
     p.goto(dash_group.url(f"/dashboard?speaker={speaker_id}"))
     p.wait_for_selector("#speaker-quotes li")
     assert p.text_content("#speaker-title") == SPEAKERS[0]
@@ -202,4 +204,21 @@ def test_root_opens_the_dashboard_and_favicon_is_served(dash_group, page):
     with urllib.request.urlopen(dash_group.url("/favicon.ico"), timeout=10) as r:
         assert r.status == 200 and r.headers["Content-Type"].startswith("image/svg+xml")
         assert r.read().startswith(b"<svg")
+    assert page.errors == []
+
+
+def test_keyboard_reaches_the_controls_with_a_visible_focus(dash_group, page):
+    p = page.page
+    p.goto(dash_group.url("/dashboard?view=dead"))
+    p.wait_for_function("() => document.body.dataset.updated")
+    p.keyboard.press("Tab")
+    assert p.evaluate("document.activeElement.textContent") == "Skip to content"
+    p.keyboard.press("Enter")
+    assert p.evaluate("document.activeElement.id") == "main"
+    reached = []
+    for _ in range(12):
+        p.keyboard.press("Tab")
+        reached.append(p.evaluate("document.activeElement.id || document.activeElement.textContent.trim()"))
+        assert p.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none", reached[-1]
+    assert reached[:5] == ["dead-stage", "dead-reason", "Filter", "replay-operator", "replay-token"]
     assert page.errors == []

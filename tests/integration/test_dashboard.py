@@ -8,28 +8,15 @@ import urllib.error
 import urllib.request
 
 import orjson
-import pytest
-from playwright.sync_api import sync_playwright
 
 from tests.conftest import DEMO, ROOT
 from tests.helpers import collect, produce, run
 
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
 XSS_TITLE = "Alarm <script>window.__xss = 1</script> raised"
 XSS_BODY = ('LONDON (Reuters) - A reporter wrote <img src=x onerror="window.__xss = 2"> in copy on Monday. '
             '"Nothing here runs," editor Ruth Clay said.')
 XSS_DEAD = b'{ definitely not json <img src=x onerror="window.__xss = 3"><script>window.__xss = 4</script>'
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield b
-        b.close()
 
 
 def shot(page, name: str) -> None:
