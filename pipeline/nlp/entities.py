@@ -23,6 +23,7 @@ _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _LEADING = re.compile(r"^(?:the|The|THE)\s+")
 _TRAILING = re.compile(r"(?:'s|\u2019s|'|\u2019)$")
 _SLUG = re.compile(r"[^0-9a-z]+")
+_SPACED_DASH = re.compile(r"\s[-\u2013\u2014]\s")
 _DEBRIS = re.compile(r"\d|[-\u2013\u2014/]\s")
 
 
@@ -48,7 +49,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     if m and end - start > m.end():
         start += m.end()
     span = text[start:end]
-    m = re.search(r"\s*(?:'s|\u2019s|[.,;:])$", span)
+    m = re.search(r"\s*(?:'s|\u2019s|[.,;:]|\s[-\u2013\u2014]+)$", span)  # "CHARLOTTE -" of a dateline
     if m and m.start() > 0 and not re.search(r"[A-Z]\.$", span):
         end = start + m.start()
     return start, end
@@ -67,6 +68,8 @@ def collect_mentions(doc: Doc, article: NormalisedArticle) -> list[RawMention]:
             continue  # the dateline is parsed on its own below
         if end <= start or not any(c.isalpha() for c in text[start:end]):
             continue
+        if _SPACED_DASH.search(text[start:end]):
+            continue  # "Reconstruction - Virginia": two phrases run together, not a name
         if ent.label_ in ("ORG", "PERSON") and _DEBRIS.search(text[start:end]) and len(ent) > 3:
             continue
         mentions.append(RawMention(start, end, ent.label_))

@@ -80,3 +80,9 @@ def test_a_media_name_is_one_org(nlp):
 def test_a_sport_in_a_headline_is_no_dateline_place(nlp):
     ents = entities(nlp, "CRICKET - KENT TAKE OVER AT TOP\n\nKent beat Surrey by an innings on Friday.")
     assert "Cricket" not in ents and "CRICKET" not in ents  # before: GPE, from the dateline parser
+
+
+def test_no_dash_debris_in_names(nlp):
+    ents = entities(nlp, "Guard occupies quiet streets\n\nCHARLOTTE - Nearly a week after the shooting, the city was "
+                         "calm. He was the first black governor since Reconstruction - Virginia's delegation met.")
+    assert not any("-" in name for name in ents)  # before: "CHARLOTTE -" NORP, "Reconstruction - Virginia" ORG
