@@ -191,6 +191,7 @@ def test_search_article_entity_and_speaker_pages(dash_group, page, phone):
 
     for path, name in ((f"/dashboard?view=search&q={SEARCH_WORD}", "search-390"),
                        ("/dashboard?article=dash-03", "article-390"),
+                       (f"/dashboard?entity={top_id}", "entity-390"),
                        (f"/dashboard?speaker={speaker_id}", "speaker-390")):
         phone.page.goto(dash_group.url(path))
         phone.page.wait_for_function("() => document.body.dataset.updated", timeout=30_000)
