@@ -117,6 +117,9 @@ def test_dead_letters_filter_show_and_replay(dash_group, page, phone, broker):
     assert enriched["title"] == XSS_TITLE and any(q["speaker"] and q["speaker"]["name"] == "Ruth Clay"
                                                   for q in enriched["quotes"])
     p.wait_for_function("() => document.querySelector('#replays tbody tr')?.dataset.enriched === '1'", timeout=60_000)
+    p.wait_for_function("() => document.querySelector(\"li.dead[data-reason='normalise_failed'] .replayed\")"
+                        "?.dataset.state === 'enriched'")
+    assert "replayed by test-operator: enriched" in p.text_content("li.dead[data-reason='normalise_failed']")
     row = p.text_content("#replays tbody tr")
     assert "test-operator" in row and "1 selected" in row and "1 enriched" in row
     # replay all of a reason: the invalid JSON fails again, and the log says why

@@ -4,6 +4,21 @@ import { $, el, link, fill, row, headersOf, getJSON, params, pageUrl, articleUrl
 
 const REFRESH_MS = 3000;
 let shownIds = "";
+let replayedAs = new Map();  // dead-letter id -> {who, state, reason} of its latest replay
+
+function replayMarks(replays) {
+  const marks = new Map();
+  for (const r of [...replays].reverse()) {  // oldest first: the latest replay wins
+    for (const a of r.articles || []) marks.set(a.dead_letter, { who: r.who, state: a.state, reason: a.reason });
+  }
+  return marks;
+}
+
+function replayText(mark) {
+  const what = { enriched: "enriched", failed: "failed again" + (mark.reason ? " (" + mark.reason + ")" : ""),
+    pending: "on its way", unknown: "not seen within 10 min" }[mark.state] || mark.state;
+  return `replayed by ${mark.who}: ${what}`;
+}
 
 function filterValues() {
   return { stage: $("#dead-stage").value, reason: $("#dead-reason").value };
@@ -69,6 +84,10 @@ function renderItem(item) {
   const head = el("p", undefined, "dead-head");
   head.append(el("span", item.reason, "badge bad"), el("span", ` ${item.stage} · ${item.failed_at || ""} · ${item.id}`, "muted"));
   if (item.article_id) head.append(" · ", link(articleUrl(item.article_id), item.article_id));
+  const mark = replayedAs.get(item.id);
+  const status = el("span", mark ? " · " + replayText(mark) : "", "replayed");
+  status.dataset.state = mark ? mark.state : "";
+  head.append(status);
   li.append(head, el("p", item.message, "dead-message"));
   const details = el("details");
   details.append(el("summary", `Payload: ${fmtNum(item.payload_bytes)} bytes, ${item.payload_kind}${item.payload_kind === "binary" ? " (hex)" : ""}${item.payload_truncated_at_source ? ", cut at 256 kB in the record" : ""}`));
@@ -121,6 +140,12 @@ async function refresh() {
   setOptions($("#dead-reason"), body.summary.by_reason, f.reason, "all reasons");
   const what = [f.stage && `stage ${f.stage}`, f.reason && `reason ${f.reason}`].filter(Boolean).join(", ");
   $("#dead-count").textContent = `${fmtNum(body.summary.total)} dead letters in all; showing the newest ${body.items.length}${what ? " with " + what : ""}.`;
+  replayedAs = replayMarks(body.replays);
+  for (const li of document.querySelectorAll("#dead-list li.dead")) {  // outcomes change in place
+    const mark = replayedAs.get(li.dataset.id);
+    const span = li.querySelector(".replayed");
+    if (mark && span) { span.textContent = " · " + replayText(mark); span.dataset.state = mark.state; }
+  }
   const ids = body.items.map((i) => i.id).join(",");
   if (ids !== shownIds) {
     shownIds = ids;
