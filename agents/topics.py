@@ -17,6 +17,9 @@ class Topics:
     enriched: faust.TopicT
     quotes: faust.TopicT
     deadletter: faust.TopicT
+    # Set once the output topics exist: /readyz waits for it, so that a consumer subscribing
+    # the moment the pipeline is ready finds its topic.
+    outputs_declared: bool = False
 
 
 def declare(app: faust.App, settings: Settings) -> Topics:
@@ -45,5 +48,6 @@ def declare(app: faust.App, settings: Settings) -> Topics:
         for the first dead letter, and no topic is left to the broker's auto-creation defaults."""
         for t in (topics.enriched, topics.quotes, topics.deadletter):
             await t.maybe_declare()
+        topics.outputs_declared = True
 
     return topics

@@ -152,6 +152,7 @@ def readiness(ctx: Context) -> dict:
     # Processes supervised on this host (``newswire run``'s children, this worker's Faust process):
     # a crash loop is reported here, not hidden by the restarts that keep data flowing.
     crash_loops = [s.reason() for s in read_statuses(ctx.settings.data_dir) if s.crash_looping]
-    ready = bool(assignment) and agents_running and broker_ok and not crash_loops
+    topics_ok = ctx.topics.outputs_declared
+    ready = bool(assignment) and agents_running and broker_ok and topics_ok and not crash_loops
     return {"ready": ready, "assigned_partitions": assignment, "agents_running": agents_running,
-            "broker_connected": broker_ok, "crash_loops": crash_loops}
+            "broker_connected": broker_ok, "output_topics": topics_ok, "crash_loops": crash_loops}
