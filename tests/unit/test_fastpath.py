@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from spacy.tokens import Doc
 
-from pipeline.enrich import STAGES, extract, parse_texts
+from pipeline.enrich import STAGES, extract, length_batches, parse_texts
 from pipeline.nlp.fastpath import FastPath, fast_path, supports
 from pipeline.nlp.model import model_label
 from pipeline.nlp.view import tagger_view
@@ -88,3 +88,11 @@ def test_models_without_a_senter_use_the_full_parse(nlp):
 def test_degenerate_texts(nlp, text):
     (doc,) = FastPath(nlp).parse([text])
     assert doc.text == text
+
+
+def test_long_texts_make_smaller_batches():
+    texts = ["a" * 1_000] * 20 + ["b" * 30_000] * 3 + ["c" * 70_000]
+    batches = list(length_batches(texts, 16, max_chars=64_000))
+    assert [len(b) for b in batches] == [16, 6, 1, 1]  # 4 short + 2 long fill 64,000 exactly
+    assert [t for b in batches for t in b] == texts  # every text once, in order
+    assert list(length_batches([], 16)) == []
