@@ -44,7 +44,8 @@ def test_who_in_a_relative_clause_is_the_mention_and_its_noun_the_speaker(nlp):
 
 
 def test_according_to_reports_the_clause_without_its_source(nlp):
-    (q,) = quotes(nlp, "However, the merger will close in May, according to a filing from the company.\n\nMore later.")
+    body = "Merger news\n\nHowever, the merger will close in May, according to a filing from the company.\n\nMore later."
+    (q,) = quotes(nlp, body)
     assert q.kind == "indirect" and q.text == "the merger will close in May"
     assert q.cue.text == "according to"
 

@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Token
 
 from pipeline.nlp.cues import CHARACTERISING_FORMS, SPEECH_FORMS
 from pipeline.nlp.quotes.cues import inside, token_at
-from pipeline.nlp.quotes.marks import Quotation
+from pipeline.nlp.quotes.marks import Quotation, paragraph_index
 from pipeline.nlp.speakers import SpeakerResolver
 from schemas.records import Speaker
 
@@ -36,8 +36,10 @@ def subject_of(verb: Token, quoted: list[tuple[int, int]] | None = None) -> Toke
     Nothing inside ``quoted`` (the story's quotation marks) can be the speaker: in
     ``"My apologies," Quick said`` the parser may make "apologies" the subject."""
     quoted = quoted or []
+    skipped = False
     for child in verb.children:
         if quoted and inside(child.idx, quoted):
+            skipped = skipped or child.dep_ in ("nsubj", "nsubjpass")
             continue
         if child.dep_ in ("nsubj", "nsubjpass"):
             if verb.dep_ == "relcl" and child.tag_ in ("WDT", "WP"):
@@ -52,7 +54,22 @@ def subject_of(verb: Token, quoted: list[tuple[int, int]] | None = None) -> Toke
             return child
     if verb.dep_ == "relcl":
         return None
-    return _subject_elsewhere(verb, quoted)
+    found = _subject_elsewhere(verb, quoted)
+    if found is None and skipped:
+        # the parser ran a quotation or the headline into the subject: the speaker is the noun
+        # right before the verb ('Harbour to reopen\n\nMaria Lopez told the council: "...')
+        return _word_before(verb, quoted)
+    return found
+
+
+def _word_before(verb: Token, quoted: list[tuple[int, int]]) -> Token | None:
+    if verb.i == 0:
+        return None
+    before = verb.doc[verb.i - 1]
+    if before.pos_ in ("PROPN", "NOUN", "PRON") and not inside(before.idx, quoted) \
+            and paragraph_index(verb.doc.text, before.idx) == paragraph_index(verb.doc.text, verb.idx):
+        return before
+    return None
 
 
 def _subject_elsewhere(verb: Token, quoted: list[tuple[int, int]]) -> Token | None:
