@@ -7,6 +7,9 @@ from spacy.tokens import Doc, Token
 from pipeline.nlp.cues import INSTITUTION_NOUNS, PRONOUNS_GROUP, PRONOUNS_PERSON, ROLE_NOUNS
 from schemas.records import Entity, Speaker
 
+# an unattributed quotation continues the last speaker within this many paragraph breaks of
+# their quote; further on, the story has moved to someone else
+CONTINUING_MAX_PARAGRAPHS = 2
 _PHRASE_DEPS = {"det", "amod", "compound", "poss", "nmod", "nummod", "case", "prep", "pobj"}
 
 
@@ -156,7 +159,7 @@ class SpeakerResolver:
             return None
         last = self.recent[-1]
         gap = self.text[last.end:before]
-        if gap.count("\n\n") > 2:
+        if gap.count("\n\n") > CONTINUING_MAX_PARAGRAPHS:
             return None
         return last
 

@@ -26,6 +26,8 @@ _TRIM_CHARS = " \t\n,;:\u2014\u2013-"
 _LABEL = re.compile(
     r"(?P<mark>[\"\u201c\u00ab\u201e])?(?P<name>[A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,2}|Q|A):[ \t]+(?=\S)"
 )
+# a dialogue has two speakers at least: one label alone ('HUFFPOLLSTER: ...') is a heading
+DIALOGUE_MIN_SPEAKERS = 2
 _LOOKBEHIND = 12  # enough to see past the opening mark and spaces to the previous sentence's end
 _NOT_LABELS = {
     "UPDATE", "UPDATED", "CORRECTION", "CLARIFICATION", "EDITOR'S NOTE", "NOTE", "VIDEO", "WATCH", "PHOTO", "PHOTOS",
@@ -187,7 +189,7 @@ def transcript_labels(text: str, paragraphs: list[tuple[int, int]]) -> dict[int,
             continue  # an interview printed as Q and A is the story itself, not quotations in it
         found[p_start] = (m.start("name"), m.end("name"), m.end(), bool(m.group("mark")))
     names = {text[s:e] for s, e, _c, _q in found.values()}
-    dialogue = len(names) >= 2
+    dialogue = len(names) >= DIALOGUE_MIN_SPEAKERS
     return {p: (s, e, c) for p, (s, e, c, quoted) in found.items() if quoted or dialogue}
 
 

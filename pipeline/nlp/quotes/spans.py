@@ -21,6 +21,8 @@ from pipeline.nlp.quotes.marks import Quotation
 _SENTENCE_END = re.compile(r"(?:[a-z]{3,}|[A-Z][a-z]{4,}|\d)[.!?][ \t]+[A-Z\"\u201c]")
 
 
+# "Yes, we can!" is a sentence; "Stop!" alone is as likely a title or a slogan
+SENTENCE_MIN_WORDS = 2
 _LEADING_JUNK = ",;:-\u2013\u2014\"\u201d\u00bb"
 
 
@@ -114,7 +116,7 @@ def reported_span(cue: Token, at: int | None = None) -> tuple[int | None, int]:
 def sentence_like(text: str, q: Quotation) -> bool:
     """A short quotation still counts when it is a sentence of its own ("Yes, we can!")."""
     content = text[q.start:q.end].rstrip()
-    return content[:1].isupper() and content[-1:] in ".!?," and len(content.split()) >= 2
+    return content[:1].isupper() and content[-1:] in ".!?," and len(content.split()) >= SENTENCE_MIN_WORDS
 
 
 def merge_split(text: str, quotations: list[Quotation]) -> list[Quotation]:
