@@ -49,7 +49,7 @@ def subject_of(verb: Token, quoted: list[tuple[int, int]] | None = None) -> Toke
                 return child if child.lower_ == "who" else None
             if child.ent_type_ in _NOT_SPEAKERS or child.is_space:
                 continue  # "12:15 p.m. / Donald Trump says": a parse with two subjects
-            if child.lower_ in ("it", "there") or child.tag_ in ("WP", "WDT"):
+            if child.lower_ == "there" or child.tag_ in ("WP", "WDT"):
                 return None
             return child
     if verb.dep_ == "relcl":

@@ -68,8 +68,9 @@ def indirect_content(verb: Token) -> tuple[int, int] | None:
     """The reported clause of a reporting verb with no quote marks, if it has one."""
     if is_according(verb):
         return _according_content(verb)
-    if subject_of(verb) is None:
-        return None
+    subject = subject_of(verb)
+    if subject is None or subject.lower_ == "it":
+        return None  # 'it says', without marks, is mostly a document or a form of words, not a report
     # the parser may hang a headline on the first sentence's verb: the clause must be in reach
     clause = next((c for c in verb.children if c.dep_ == "ccomp" and in_reach(c, verb)), None)
     misparsed = clause is not None and clause.lower_ == "that" and any(c.dep_ == "nsubj" for c in clause.children)
