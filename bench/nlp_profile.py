@@ -1,6 +1,6 @@
 """Where the NLP child's time goes: each spaCy component, then each extraction stage, on news.
 
-    python -m bench.nlp_profile --limit 300 [--path reference|full|fast] [--json FILE]
+    python -m bench.nlp_profile --limit 200 --rounds 2 [--paths reference full fast] [--json FILE]
 
 The texts are the benchmark's (BBC when ../shared is here, every topic; casing views, as the
 pipeline parses them). Components run one after another over the whole batch with ``pipe``
@@ -11,6 +11,9 @@ process (``time.process_time``): other work on the machine does not inflate them
 - ``reference``: ``spacy.load("en_core_web_sm")`` with every component, what a user loads;
 - ``full``: the pipeline's model as ``load_model()`` loads it, every sentence parsed;
 - ``fast``: the pipeline's selective parse (:mod:`pipeline.nlp.fastpath`), timed by its own steps.
+
+The paths run interleaved, round by round, in one process, and the means are reported: CPU time
+too drifts with what else the machine runs (caches, shared cores), so only interleaved runs compare.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ import argparse
 import sys
 import time
 from collections import defaultdict
-from typing import Any
 
 import orjson
 import spacy
@@ -33,6 +35,7 @@ from pipeline.normalise import normalise
 from schemas.records import NormalisedArticle
 
 BATCH = 16  # pipeline.settings batch_size default: what the worker's NLP child parses at once
+PATHS = ("reference", "full", "fast")
 
 
 def sample(limit: int) -> list[NormalisedArticle]:
@@ -81,30 +84,41 @@ def profile_stages(articles: list[NormalisedArticle], docs: list[Doc]) -> dict[s
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--limit", type=int, default=300)
-    ap.add_argument("--path", choices=("reference", "full", "fast"), default="full")
+    ap.add_argument("--limit", type=int, default=200)
+    ap.add_argument("--paths", nargs="+", choices=PATHS, default=list(PATHS))
+    ap.add_argument("--rounds", type=int, default=2, help="each path once per round, interleaved; means reported")
     ap.add_argument("--json", help="write the table here too")
     args = ap.parse_args(argv)
     articles = sample(args.limit)
     texts = [tagger_view(a) for a in articles]
-    nlp = spacy.load(resolve_model_name("en_core_web_sm")) if args.path == "reference" else load_model()
-    run = profile_fast if args.path == "fast" else profile_components
-    run(nlp, texts[:BATCH])  # the first call of each component builds lazy state: not timed
-    tokens = sum(len(nlp.make_doc(t)) for t in texts)
-    print(f"profiling {args.path} on {len(texts)} articles ({tokens} tokens)", file=sys.stderr, flush=True)
-    docs, seconds = run(nlp, texts)
-    seconds.update(profile_stages(articles, docs))
-    total = sum(seconds.values())
-    rows: list[dict[str, Any]] = [{"step": k, "seconds": round(v, 3), "ms_per_article": round(1000 * v / len(texts), 2),
-             "share": round(v / total, 3)} for k, v in seconds.items()]
-    print(f"| step ({args.path}) | s | ms/article | share |\n| --- | --- | --- | --- |")
-    for r in rows:
-        print(f"| {r['step']} | {r['seconds']} | {r['ms_per_article']} | {100 * r['share']:.1f}% |")
-    print(f"| total | {total:.3f} | {1000 * total / len(texts):.2f} | 100% |")
+    models = {p: spacy.load(resolve_model_name("en_core_web_sm")) if p == "reference" else load_model()
+              for p in args.paths}
+    runs = {p: profile_fast if p == "fast" else profile_components for p in args.paths}
+    for p in args.paths:  # the first call of each component builds lazy state: not timed
+        runs[p](models[p], texts[:BATCH])
+    tokens = sum(len(models[args.paths[0]].make_doc(t)) for t in texts)
+    print(f"profiling {args.paths} on {len(texts)} articles ({tokens} tokens), {args.rounds} rounds",
+          file=sys.stderr, flush=True)
+    seconds: dict[str, dict[str, float]] = {p: defaultdict(float) for p in args.paths}
+    for r in range(args.rounds):
+        for p in args.paths:  # interleaved: this machine's speed drifts over minutes
+            docs, steps = runs[p](models[p], texts)
+            steps.update(profile_stages(articles, docs))
+            for k, v in steps.items():
+                seconds[p][k] += v / args.rounds
+            print(f"round {r + 1}: {p} {sum(steps.values()):.2f} CPU s", file=sys.stderr, flush=True)
+    order = list(dict.fromkeys(k for p in args.paths for k in seconds[p]))
+    print("| step | " + " | ".join(args.paths) + " |\n| --- |" + " --- |" * len(args.paths))
+    for k in order:
+        cells = [f"{seconds[p][k]:.2f} s ({100 * seconds[p][k] / sum(seconds[p].values()):.1f}%)" if k in seconds[p]
+                 else "-" for p in args.paths]
+        print(f"| {k} | " + " | ".join(cells) + " |")
+    print("| total | " + " | ".join(f"{sum(seconds[p].values()):.2f} s" for p in args.paths) + " |")
     if args.json:
         with open(args.json, "wb") as f:
-            f.write(orjson.dumps({"path": args.path, "articles": len(texts), "rows": rows,
-                                  "total_s": round(total, 3)}, option=orjson.OPT_INDENT_2))
+            f.write(orjson.dumps({"articles": len(texts), "tokens": tokens, "rounds": args.rounds,
+                                  "cpu_seconds": {p: {k: round(v, 3) for k, v in seconds[p].items()}
+                                                  for p in args.paths}}, option=orjson.OPT_INDENT_2))
     return 0
 
 
