@@ -12,6 +12,7 @@ from pipeline.messages import encode
 from pipeline.nlp_process import NlpProcess
 from pipeline.normalise import normalise
 from schemas.records import RawArticle
+from tests.helpers import run
 
 STORIES = [
     ("one", 'LISBON (Iberia Wire) - "We will not sign this plan," union leader Mira Castell said on Monday.'),
@@ -42,7 +43,7 @@ def test_child_results_equal_in_process_results(nlp):
         finally:
             proc.close()
 
-    outcomes = asyncio.run(go())
+    outcomes = run(go())
     assert [o.error for o in outcomes] == [None, None, None]
     assert [comparable(o.encoded) for o in outcomes] == expected
 
@@ -60,7 +61,7 @@ def test_a_killed_child_is_replaced_and_every_article_still_enriched():
         finally:
             proc.close()
 
-    outcomes, restarts = asyncio.run(go())
+    outcomes, restarts = run(go())
     assert restarts == 1
     assert len(outcomes) == 60 and all(o.error is None for o in outcomes)
     ids = [orjson.loads(o.encoded)["id"] for o in outcomes]
