@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Token
 
 from pipeline.nlp.cues import CHARACTERISING_FORMS, SPEECH_FORMS
 from pipeline.nlp.quotes.cues import inside, token_at
+from pipeline.nlp.quotes.doctext import doc_text
 from pipeline.nlp.quotes.marks import Quotation, paragraph_index
 from pipeline.nlp.speakers import SpeakerResolver
 from schemas.records import Speaker
@@ -67,7 +68,7 @@ def _word_before(verb: Token, quoted: list[tuple[int, int]]) -> Token | None:
         return None
     before = verb.doc[verb.i - 1]
     if before.pos_ in ("PROPN", "NOUN", "PRON") and not inside(before.idx, quoted) \
-            and paragraph_index(verb.doc.text, before.idx) == paragraph_index(verb.doc.text, verb.idx):
+            and paragraph_index(doc_text(verb.doc), before.idx) == paragraph_index(doc_text(verb.doc), verb.idx):
         return before
     return None
 

@@ -11,6 +11,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.nlp.cues import CHARACTERISING_FORMS, PRONOUNS_GROUP, PRONOUNS_PERSON, ROLE_NOUNS, SPEECH_FORMS
+from pipeline.nlp.quotes.doctext import doc_text
 from pipeline.nlp.quotes.marks import Quotation, paragraph_index
 
 _PERSON_WORDS = PRONOUNS_PERSON | PRONOUNS_GROUP - {"it"} | ROLE_NOUNS  # subjects that stand for people
@@ -43,7 +44,7 @@ def in_reach(tok: Token, verb: Token) -> bool:
     sent = verb.sent
     if not sent.start <= tok.i < sent.end:
         return False
-    text = verb.doc.text
+    text = doc_text(verb.doc)
     return paragraph_index(text, tok.idx) == paragraph_index(text, verb.idx)
 
 

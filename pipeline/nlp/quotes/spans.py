@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Token
 
 from pipeline.nlp.cues import SPEECH_FORMS
 from pipeline.nlp.quotes.cues import in_reach, is_cue, token_at
+from pipeline.nlp.quotes.doctext import doc_text
 from pipeline.nlp.quotes.marks import Quotation
 
 # a sentence ends inside the attribution between two quotations ('..., who works in retail.
@@ -62,7 +63,7 @@ def make_mixed(q: Quotation, verb: Token) -> bool:
     if s is None or s > q.start or e < q.end - 1:
         return False
     end = max(e, q.end)
-    text = verb.doc.text
+    text = doc_text(verb.doc)
     closing = re.match(r"[,;:]?[\"\u201d\u00bb]", text[q.end:q.end + 2]) if end == q.end else None
     if closing is not None:
         end += closing.end()  # 'was "the only fair way forward."': the quotation ends at its closing mark
