@@ -37,3 +37,18 @@ def quiet_kafka_logs() -> None:
     import logging
 
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+
+
+EXIT_USAGE = 2  # the command could not run at all: bad arguments, no broker, no such topic
+
+
+def broker_failed(command: str, exc: Exception, bootstrap: str) -> int:
+    """The one line a client command prints when its broker is missing or failed, never a
+    traceback; returns the exit status."""
+    from pipeline.errors import BrokerUnavailable
+
+    if isinstance(exc, BrokerUnavailable):
+        err(f"newswire {command}: {exc}. {broker_hint()}")
+    else:
+        err(f"newswire {command}: the broker at {bootstrap} failed: {exc}. {broker_hint()}")
+    return EXIT_USAGE

@@ -6,12 +6,11 @@ import argparse
 import asyncio
 import time
 
-from newswire.cli.common import broker_hint, quiet_kafka_logs
+from newswire.cli.common import EXIT_USAGE, broker_failed, quiet_kafka_logs
 from newswire.cli.common import err as _err
 from pipeline.settings import get_settings
 
 EXIT_REJECTED = 1  # something was not sent: scripts must notice
-EXIT_USAGE = 2  # the command could not run at all (bad arguments, no broker)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -47,12 +46,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                                          report=report, on_progress=progress.update))
         except KeyboardInterrupt:
             return 0
-        except BrokerUnavailable as exc:
-            _err(f"newswire ingest: {exc}. {broker_hint()}")
-            return EXIT_USAGE
-        except KafkaError as exc:
-            _err(f"newswire ingest: the broker at {s.bootstrap_servers} failed: {exc}. {broker_hint()}")
-            return EXIT_USAGE
+        except (BrokerUnavailable, KafkaError) as exc:
+            return broker_failed("ingest", exc, s.bootstrap_servers)
     print_summary(summary, s.topic_raw, time.monotonic() - started)
     return EXIT_REJECTED if summary.rejected else 0
 

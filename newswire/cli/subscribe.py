@@ -8,11 +8,9 @@ import sys
 
 import orjson
 
-from newswire.cli.common import broker_hint, quiet_kafka_logs
+from newswire.cli.common import EXIT_USAGE, broker_failed, quiet_kafka_logs
 from newswire.cli.common import err as _err
 from pipeline.settings import get_settings
-
-EXIT_USAGE = 2  # could not run: bad arguments, no broker, no such topic
 
 
 def cmd_subscribe(args: argparse.Namespace) -> int:
@@ -53,15 +51,11 @@ def cmd_subscribe(args: argparse.Namespace) -> int:
         asyncio.run(main())
     except KeyboardInterrupt:
         pass
-    except BrokerUnavailable as exc:
-        _err(f"newswire subscribe: {exc}. {broker_hint()}")
-        return EXIT_USAGE
     except UnknownTopic as exc:
         _err(f"newswire subscribe: {exc}")
         return EXIT_USAGE
-    except KafkaError as exc:
-        _err(f"newswire subscribe: the broker at {s.bootstrap_servers} failed: {exc}. {broker_hint()}")
-        return EXIT_USAGE
+    except (BrokerUnavailable, KafkaError) as exc:
+        return broker_failed("subscribe", exc, s.bootstrap_servers)
     return 0
 
 
