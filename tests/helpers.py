@@ -19,10 +19,10 @@ async def produce(bootstrap: str, topic: str, messages: list[tuple[bytes | None,
         await producer.stop()
 
 
-async def collect(bootstrap: str, topic: str, until, timeout: float = 60.0) -> list:
+async def collect(bootstrap: str, topic: str, until, timeout: float = 60.0, headers: bool = False) -> list:
     """Read ``topic`` from the beginning until ``until(records)`` is true or the timeout passes.
 
-    Records are (key, decoded JSON value) pairs.
+    Records are (key, decoded JSON value) pairs; with ``headers``, (key, value, headers dict).
     """
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
                                 group_id=None, enable_auto_commit=False)
@@ -34,7 +34,7 @@ async def collect(bootstrap: str, topic: str, until, timeout: float = 60.0) -> l
             batch = await consumer.getmany(timeout_ms=500)
             for msgs in batch.values():
                 for m in msgs:
-                    records.append((m.key, _decode(m.value)))
+                    records.append((m.key, _decode(m.value), dict(m.headers)) if headers else (m.key, _decode(m.value)))
             if until(records):
                 return records
         return records

@@ -3,16 +3,15 @@ validates against the published schemas (issue 17), read back from the real brok
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable
 
 import orjson
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 
 from schemas.records import SCHEMA_VERSION
 from tests.contract.validators import ajv_errors, python_errors
-from tests.helpers import run
+from tests.helpers import collect, run
 
 STORY = ("GENEVA (Reuters) - Health ministers met on Tuesday to agree a plan. \"We have a deal,\" "
          "chair Lena Brandt said after the talks. The plan takes effect next month, she said.")
@@ -31,22 +30,6 @@ async def _produce(bootstrap: str, messages: list[tuple[bytes, bytes]]) -> dict[
         await producer.stop()
 
 
-async def _read(bootstrap: str, topic: str, wanted: Callable[[list], bool], timeout: float = 90.0) -> list:
-    """(key, value, headers) of every record on ``topic`` until ``wanted(records)`` holds."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                                group_id=None, enable_auto_commit=False)
-    await consumer.start()
-    records: list = []
-    deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline and not wanted(records):
-            for msgs in (await consumer.getmany(timeout_ms=500)).values():
-                records += [(m.key, orjson.loads(m.value), dict(m.headers)) for m in msgs]
-        return records
-    finally:
-        await consumer.stop()
-
-
 def test_outputs_carry_version_type_and_source_headers(worker, broker):
     tag = uuid.uuid4().hex[:8]
     good, bad = f"hdr-{tag}".encode(), f"hdr-bad-{tag}".encode()
@@ -58,11 +41,14 @@ def test_outputs_carry_version_type_and_source_headers(worker, broker):
     def mine(key: bytes, field: str = "id") -> Callable[[list], bool]:
         return lambda rs: any(v.get(field) == key.decode() for _, v, _ in rs)
 
-    normalised = [r for r in run(_read(broker.bootstrap, "news.normalised", mine(good))) if r[1]["id"] == good.decode()]
-    enriched = [r for r in run(_read(broker.bootstrap, "news.enriched", mine(good))) if r[1]["id"] == good.decode()]
-    quotes = [r for r in run(_read(broker.bootstrap, "news.quotes", mine(good, "article_id")))
+    def read(topic: str, wanted: Callable[[list], bool]) -> list:
+        return run(collect(broker.bootstrap, topic, wanted, timeout=90, headers=True))
+
+    normalised = [r for r in read("news.normalised", mine(good)) if r[1]["id"] == good.decode()]
+    enriched = [r for r in read("news.enriched", mine(good)) if r[1]["id"] == good.decode()]
+    quotes = [r for r in read("news.quotes", mine(good, "article_id"))
               if r[1]["article_id"] == good.decode()]
-    dead = [r for r in run(_read(broker.bootstrap, "news.deadletter", mine(bad, "key"))) if r[1]["key"] == bad.decode()]
+    dead = [r for r in read("news.deadletter", mine(bad, "key")) if r[1]["key"] == bad.decode()]
     assert normalised and enriched and quotes and dead
 
     raw_topic, raw_partition, raw_offset = sent[good]
