@@ -104,9 +104,15 @@ def _wait_http(url: str, proc: subprocess.Popen, timeout: float = 180.0) -> None
     raise TimeoutError(f"{url} not ready")
 
 
-@pytest.fixture(scope="session", name="browser")
+@pytest.fixture(scope="module", name="browser")
 def browser_fixture():
-    """One Chromium for the whole session: Playwright's sync API allows one driver per thread."""
+    """One Chromium per test module.
+
+    Playwright's sync API allows one driver per thread and, while it runs, leaves its
+    event loop marked as running in that thread: a session-wide browser made every
+    later pytest-asyncio test fail with "Runner.run() cannot be called from a running
+    event loop". A module's scope ends the driver before the next module starts.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
