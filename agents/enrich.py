@@ -33,8 +33,8 @@ from faust.types import EventT, StreamT
 from agents.context import Context
 from agents.trends import trend_counts
 from pipeline.compact import fit
-from pipeline.enrich import quote_records
 from pipeline.errors import PipelineError, Reason, Stage
+from pipeline.fanout import quote_records
 from pipeline.headers import Headers, output_headers
 from pipeline.messages import encode, poison_of
 from pipeline.nlp_process import NlpProcess, Outcome

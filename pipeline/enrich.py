@@ -21,7 +21,7 @@ from pipeline.nlp.model import model_label
 from pipeline.nlp.view import tagger_view
 from pipeline.settings import get_settings
 from pipeline.stages import load_stages
-from schemas.records import EnrichedArticle, NormalisedArticle, QuoteRecord
+from schemas.records import EnrichedArticle, NormalisedArticle
 
 STAGES = load_stages()
 # A typical news story's length in characters (BBC: median 1,960, 9 in 10 under 3,700):
@@ -81,17 +81,6 @@ def enrich_batch(articles: list[NormalisedArticle], nlp: Language, batch_size: i
     nlp_seconds = (time.perf_counter() - started) / max(len(articles), 1)
     label = model_label(nlp)
     return [extract(a, d, label, nlp_seconds) for a, d in zip(articles, docs, strict=True)]
-
-
-def quote_records(article: EnrichedArticle) -> Iterator[QuoteRecord]:
-    for quote in article.quotes:
-        speaker = quote.speaker
-        yield QuoteRecord(
-            article_id=article.id, source=article.source, url=article.url, title=article.title,
-            published_at=article.published_at, published_at_precision=article.published_at_precision, quote=quote,
-            speaker_name=speaker.name if speaker else None,
-            speaker_entity_id=speaker.entity_id if speaker else None,
-        )
 
 
 def chunked(items: Iterable, size: int) -> Iterator[list]:

@@ -23,12 +23,13 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from spacy.language import Language
-
-from pipeline.enrich import enrich_batch
 from pipeline.messages import encode
 from schemas.records import NormalisedArticle
+
+if TYPE_CHECKING:  # the worker that starts the child never loads spaCy itself (~70 MB)
+    from spacy.language import Language
 
 _nlp: Language | None = None  # the child's model, loaded once by _init
 
@@ -53,6 +54,8 @@ def _init(model: str | None) -> None:
 
 def _enrich(articles: list[NormalisedArticle], batch_size: int) -> list[Outcome]:
     """One Outcome per article, always: a batch that fails is retried article by article."""
+    from pipeline.enrich import enrich_batch  # in the child only (see the TYPE_CHECKING import)
+
     try:
         if _nlp is None:
             raise RuntimeError("the NLP child's model is not loaded (_init did not run)")

@@ -12,9 +12,14 @@ import hashlib
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+
+if TYPE_CHECKING:  # imported on first use: datasketch pulls in SciPy (~40 MB), and the NLP
+    # child, which decodes messages through this package but never deduplicates, must not pay it
+    from datasketch import MinHash
 
 _WORD = re.compile(r"\w+")
 NUM_PERM = 64
@@ -30,13 +35,19 @@ def content_hash(words: list[str]) -> str:
     return hashlib.sha1(" ".join(words).encode()).hexdigest()
 
 
-# datasketch draws the permutations from a seeded RNG in every MinHash it builds; drawing them
-# once made the normalise stage about a third cheaper.
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=7, scheme=SCHEME).permutations
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch draws the permutations from a seeded RNG in every MinHash it builds; drawing
+    them once made the normalise stage about a third cheaper."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=7, scheme=SCHEME).permutations
 
 
 def _new_minhash(hashvalues: np.ndarray | None = None) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=7, scheme=SCHEME, hashvalues=hashvalues, permutations=_PERMUTATIONS)
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=7, scheme=SCHEME, hashvalues=hashvalues, permutations=_permutations())
 
 
 def signature(words: list[str]) -> list[int]:
@@ -69,6 +80,8 @@ class DuplicateIndex:
     def __init__(self, threshold: float = 0.7, window: int = 50_000) -> None:
         self.threshold = threshold
         self.window = window
+        from datasketch import MinHashLSH
+
         self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self._by_hash: dict[str, str] = {}
         self._entries: OrderedDict[str, Fingerprint] = OrderedDict()

@@ -70,16 +70,16 @@ def test_a_killed_child_is_replaced_and_every_article_still_enriched():
 
 def test_an_article_that_breaks_the_batch_fails_alone(monkeypatch, nlp):
     """The child's batch fallback, run in this process: one Outcome per article, in order."""
-    from pipeline import nlp_process
+    from pipeline import enrich, nlp_process
 
-    real = nlp_process.enrich_batch
+    real = enrich.enrich_batch
 
     def fragile(batch, nlp, batch_size):
         if any(a.id == "two" for a in batch):
             raise ValueError("cannot parse two")
         return real(batch, nlp, batch_size)
 
-    monkeypatch.setattr(nlp_process, "enrich_batch", fragile)
+    monkeypatch.setattr(enrich, "enrich_batch", fragile)  # the child imports it on first use
     monkeypatch.setattr(nlp_process, "_nlp", nlp)
     outcomes = nlp_process._enrich(articles(), 16)
     assert [o.error for o in outcomes] == [None, "ValueError: cannot parse two", None]

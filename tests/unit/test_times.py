@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from pipeline.enrich import quote_records
+from pipeline.fanout import quote_records
 from pipeline.messages import dead_letter
 from pipeline.normalise import normalise
 from pipeline.normalise.dates import published, received
