@@ -11,9 +11,10 @@ reads the named entities of the whole text and nothing of the parse. So, per bat
 2. pick the sentences holding a trigger (``TRIGGER_CHARS``, ``TRIGGER_WORDS``), merged into
    contiguous regions, and build one short ``Doc`` per region from the tokens already made
    (no second tokenisation);
-3. run the components before the NER (tok2vec, tagger, parser, attribute ruler) over the
-   regions only, tok2vec with ``TOK2VEC_REACH`` tokens of context either side so that a
-   region's vectors are those the whole text gives them; copy the annotations back;
+3. run the components before the NER (tok2vec, tagger, parser, and the attribute ruler's
+   part-of-speech rules as array operations: :mod:`pipeline.nlp.posrules`) over the regions
+   only, tok2vec with ``TOK2VEC_REACH`` tokens of context either side so that a region's
+   vectors are those the whole text gives them; copy the annotations back;
 4. run the NER (its own tok2vec: it listens to nothing) over the full documents, with the
    sentence boundaries of the parse inside regions and the ``senter``'s elsewhere.
 
@@ -35,10 +36,11 @@ from typing import Any, cast
 
 import numpy as np
 from spacy.language import Language
-from spacy.pipeline import Pipe, TrainablePipe
+from spacy.pipeline import AttributeRuler, Pipe, TrainablePipe
 from spacy.tokens import Doc
 
 from pipeline.nlp.cues import CHARACTERISING_FORMS, SPEECH_FORMS
+from pipeline.nlp.posrules import compile_rules
 
 # Quotation marks (straight, curly, guillemets, low-9) and the colon ('X said:', 'PENCE: ...').
 TRIGGER_CHARS = re.compile("[\"\u201c\u201d\u00ab\u00bb\u201e:]")
@@ -50,7 +52,8 @@ NEIGHBOURS = 0
 # vector depends on 4 tokens either side. Regions are encoded with that many tokens of context.
 TOK2VEC_REACH = 4
 # Annotations the components before the NER set, copied from the regions to the full document.
-COPIED: list[int | str] = ["HEAD", "DEP", "TAG", "POS", "MORPH"]
+# (Not MORPH: the ruler's morphology rules are not run, no stage reads morphology.)
+COPIED: list[int | str] = ["HEAD", "DEP", "TAG", "POS"]
 # Region docs per component call: many short docs, batched by the component like nlp.pipe does.
 REGION_BATCH = 256
 # Components the selective parse needs; with any missing (another NEWSWIRE_MODEL) it is not used.
@@ -69,6 +72,9 @@ class FastPath:
         # tok2vec, tagger, parser, attribute_ruler; then ner (and anything added after it)
         self.before = [(n, cast(Pipe, nlp.get_pipe(n))) for n in names[:cut]]
         self.after = [(n, cast(Pipe, nlp.get_pipe(n))) for n in names[cut:]]
+        # the ruler's part-of-speech rules as array operations (pipeline/nlp/posrules.py)
+        ruler = nlp.get_pipe("attribute_ruler") if "attribute_ruler" in names[:cut] else None
+        self.pos_rules = compile_rules(ruler) if isinstance(ruler, AttributeRuler) else None
         self.trigger_ids = np.array(sorted(nlp.vocab.strings.add(w) for w in TRIGGER_WORDS), dtype=np.uint64)
 
     def parse(self, texts: Iterable[str], timings: MutableMapping[str, float] | None = None) -> list[Doc]:
@@ -84,6 +90,8 @@ class FastPath:
             with clock(name):
                 if name == "tok2vec":
                     self._encode(docs, regions, parts)
+                elif name == "attribute_ruler" and self.pos_rules is not None:
+                    parts = self.pos_rules(parts)
                 else:
                     parts = list(proc.pipe(parts, batch_size=REGION_BATCH))
         with clock("merge"):
