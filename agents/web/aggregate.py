@@ -6,6 +6,7 @@ import time
 from collections import defaultdict
 
 from agents.context import Context
+from agents.web import supervised
 from agents.web.peers import SILENT_AFTER_S
 from pipeline.supervision import read_statuses
 
@@ -128,7 +129,9 @@ def _pipeline_view(ctx: Context) -> dict:
     dead = getattr(ctx, "dead_index", None)
     return {
         "at": now,
-        "workers": sorted((_worker_row(s, now) for s in snaps), key=lambda w: w.get("web") or w["worker"]),
+        "workers": supervised.merge(sorted((_worker_row(s, now) for s in snaps),
+                                           key=lambda w: w.get("web") or w["worker"]),
+                                    read_statuses(ctx.settings.data_dir), now),
         "agents": _merge_agents(live),
         "lag": _merge_lag(live),
         "dead_letters": dead.summary() if dead is not None else {"total": 0, "by_reason": {}, "by_stage": {}},

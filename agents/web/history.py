@@ -46,18 +46,24 @@ class History:
             "p99": {n: a["latency_p99"] for n, a in view["agents"].items() if a.get("latency_p99") is not None},
             "lag": {t: v["lag"] for t, v in view["lag"]["topics"].items()},
             "in_flight": {t: v["in_flight"] for t, v in view["lag"]["topics"].items()},
+            # per partition, for the chart an operator opens on demand (a few dozen numbers)
+            "lag_p": {f"{p['topic']}[{p['partition']}]": p["lag"] for p in view["lag"].get("partitions", [])},
         })
 
-    def window(self, seconds: int, now: float | None = None) -> dict:
+    def window(self, seconds: int, now: float | None = None, partitions_of: str | None = None) -> dict:
         """``{"t": [...], "rate": {agent: [...]}, "p99": ..., "lag": {topic: [...]}, ...}``;
-        ``None`` where there is no sample (uPlot draws a gap, not a fake zero)."""
+        ``None`` where there is no sample (uPlot draws a gap, not a fake zero). With
+        ``partitions_of`` a topic, also ``"partitions": {"topic[0]": [...], ...}``: that
+        topic's lag per partition (the worst moment of each step, like the topic's)."""
         now = time.time() if now is None else now
         step = max(SAMPLE_S, -(-seconds // MAX_POINTS))
         step = -(-step // SAMPLE_S) * SAMPLE_S
         start = int((now - seconds) // step) * step
         n = int((now - start) // step) + 1
         ts = [start + i * step for i in range(n)]
-        kinds = ("rate", "p50", "p99", "lag", "in_flight")
+        kinds: tuple[str, ...] = ("rate", "p50", "p99", "lag", "in_flight")
+        if partitions_of is not None:
+            kinds += ("lag_p",)
         sums: dict[str, dict[str, list]] = {k: {} for k in kinds}
         counts: dict[str, dict[str, list]] = {k: {} for k in kinds}
         for sample in self.samples:
@@ -65,10 +71,12 @@ class History:
                 continue
             i = min(n - 1, int((sample["t"] - start) // step))
             for kind in kinds:
-                for name, value in sample[kind].items():
+                for name, value in sample.get(kind, {}).items():
+                    if kind == "lag_p" and name.rsplit("[", 1)[0] != partitions_of:
+                        continue
                     s = sums[kind].setdefault(name, [None] * n)
                     c = counts[kind].setdefault(name, [0] * n)
-                    if kind == "lag":  # the worst moment of the step, not its average
+                    if kind in ("lag", "lag_p"):  # the worst moment of the step, not its average
                         s[i] = value if s[i] is None else max(s[i], value)
                         c[i] = 1
                     else:
@@ -76,7 +84,8 @@ class History:
                         c[i] += 1
         out: dict = {"t": ts, "step": step}
         for kind in kinds:
-            out[kind] = {name: [None if v is None else round(v / max(1, counts[kind][name][i]), 4)
-                                for i, v in enumerate(values)]
-                         for name, values in sums[kind].items()}
+            out["partitions" if kind == "lag_p" else kind] = {
+                name: [None if v is None else round(v / max(1, counts[kind][name][i]), 4)
+                       for i, v in enumerate(values)]
+                for name, values in sums[kind].items()}
         return out

@@ -49,7 +49,8 @@ class Peers:
         return [s for s in self.snapshots.values() if now - s.get("at", 0) < FORGET_AFTER_S]
 
 
-def snapshot(ctx: Context, tracker: LagTracker, meter: workers.ProcessMeter, starts: dict) -> dict:
+def snapshot(ctx: Context, tracker: LagTracker, meter: workers.ProcessMeter, starts: dict,
+             clock: workers.StallClock | None = None) -> dict:
     """This worker's figures now."""
     metrics = ctx.metrics.snapshot()
     for agent in metrics["agents"].values():
@@ -70,7 +71,7 @@ def snapshot(ctx: Context, tracker: LagTracker, meter: workers.ProcessMeter, sta
         "trends": ctx.trends() if ctx.trends else {},
         "assignment": assignment,
         "partitions": partitions,
-        "info": workers.describe(ctx, meter, partitions, assignment, starts, tracker.last_commit_at),
+        "info": workers.describe(ctx, meter, partitions, assignment, starts, tracker.last_commit_at, clock),
     }
 
 
@@ -82,6 +83,7 @@ def register(ctx: Context) -> Peers:
     peers = Peers()
     tracker = LagTracker(ctx)
     meter = workers.ProcessMeter()
+    clock = workers.StallClock()
     starts = workers.record_start(ctx.settings.data_dir / f"worker-{settings.web_port}")
     ctx.peers = peers
     ctx.lag_tracker = tracker
@@ -92,7 +94,7 @@ def register(ctx: Context) -> Peers:
         the window tables are the dashboard's largest cost; readers share one)."""
         now = time.monotonic()
         if cache["snap"] is None or now - cache["at"] >= max_age:
-            cache["snap"], cache["at"] = snapshot(ctx, tracker, meter, starts), now
+            cache["snap"], cache["at"] = snapshot(ctx, tracker, meter, starts, clock), now
         return cache["snap"]
 
     ctx.own_snapshot = own_snapshot

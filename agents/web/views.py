@@ -8,6 +8,7 @@ only, never as HTML. The one write endpoint here (replay) also needs the ingest 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import time
 from pathlib import Path
@@ -43,6 +44,7 @@ CONTENT_TYPES = {"js": "application/javascript", "css": "text/css", "svg": "imag
 SSE_EVERY_S = 2.0  # the brief allows at most one update a second
 MAX_REPLAY_BODY = 200_000
 DEAD_LIST_MAX = 500
+MAX_TOPIC_CHARS = 249  # Kafka's limit on a topic name
 
 
 def _authorised(request: aioweb.Request, token: str | None) -> bool:
@@ -142,8 +144,11 @@ def register(ctx: Context) -> None:
         if name not in WINDOWS:
             return as_json({"error": f"window must be one of {', '.join(WINDOWS)}"}, 400)
         seconds = WINDOWS[name]
+        topic = request.query.get("partitions") or None
+        if topic is not None and len(topic) > MAX_TOPIC_CHARS:
+            return as_json({"error": f"partitions takes a topic name of at most {MAX_TOPIC_CHARS} characters"}, 400)
         with COST.measure():
-            out = history.window(seconds)
+            out = history.window(seconds, partitions_of=topic)
             out["dead"] = dead.series(time.time() - seconds, max(60, out["step"]))
             return as_json(out)
 
@@ -163,10 +168,18 @@ def register(ctx: Context) -> None:
         return respond((STATIC / "favicon.svg").read_bytes(), "image/svg+xml")
 
     async def static(request: aioweb.Request) -> aioweb.Response:
+        """Static files may be kept by the browser but are checked on every use (``no-cache`` with
+        an ETag): moving from page to page costs a 304 per file, and an upgrade shows at once."""
         path = static_file(request.match_info.get("name", ""))
         if path is None:
             return as_json({"error": "not found"}, 404)
-        return respond(path.read_bytes(), CONTENT_TYPES.get(path.suffix.lstrip("."), "application/octet-stream"))
+        body = path.read_bytes()
+        etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+        headers = {**SECURITY_HEADERS, "Cache-Control": "no-cache", "ETag": etag}
+        if request.headers.get("If-None-Match") == etag:
+            return aioweb.Response(status=304, headers=headers)
+        return aioweb.Response(body=body, content_type=CONTENT_TYPES.get(path.suffix.lstrip("."), "application/octet-stream"),
+                               headers=headers)
 
     reader = archive_api.register(ctx, page, SECURITY_HEADERS)
 

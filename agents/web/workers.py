@@ -96,15 +96,51 @@ def nlp_child(ctx: Context, meter: ProcessMeter) -> dict:
     return out
 
 
-def worker_state(ctx: Context, partitions: list[dict], assignment: list[str]) -> tuple[str, str]:
+class StallClock:
+    """How long each input partition's committed offset has stood still *while work waited*.
+
+    The lag tracker's commit age runs from the last commit, so a partition idle for ten
+    minutes looked stalled the moment one new message arrived (red for the second it took to
+    process it). This clock starts when a message is first seen waiting behind an unchanged
+    committed offset, and stops as soon as the offset moves or nothing waits."""
+
+    def __init__(self) -> None:
+        self._since: dict[tuple[str, int], tuple[int | None, float]] = {}
+
+    def waited(self, partitions: list[dict], now: float | None = None) -> dict[tuple[str, int], float]:
+        now = time.time() if now is None else now
+        out: dict[tuple[str, int], float] = {}
+        for p in partitions:
+            key = (p["topic"], p["partition"])
+            if p["lag"] <= 0:
+                self._since.pop(key, None)
+                out[key] = 0.0
+                continue
+            last = self._since.get(key)
+            if last is None or last[0] != p["committed"]:
+                self._since[key] = last = (p["committed"], now)
+            out[key] = round(now - last[1], 1)
+        for key in set(self._since) - set(out):  # partitions this worker no longer holds
+            del self._since[key]
+        return out
+
+
+def worker_state(ctx: Context, partitions: list[dict], assignment: list[str],
+                 waited: dict[tuple[str, int], float] | None = None) -> tuple[str, str]:
     """(state, reason) with the reason an operator needs when the state is bad."""
     app = ctx.app
     stall_after = max(10.0, ctx.settings.stall_timeout * STALLED_AFTER_FRACTION)
-    stuck = [p for p in partitions if p["stuck_s"] > stall_after]
+    waited = waited or {}
+    stuck = [(waited.get((p["topic"], p["partition"]), 0.0), p) for p in partitions]
+    stuck = [(s, p) for s, p in stuck if s > stall_after]
     if stuck:
-        p = max(stuck, key=lambda r: r["stuck_s"])
-        return "stalled", (f"{p['topic']}[{p['partition']}] committed offset stuck at {p['committed']} for "
-                           f"{p['stuck_s']:.0f}s with {p['lag']} waiting")
+        s, p = max(stuck, key=lambda sp: sp[0])
+        reason = (f"{p['topic']}[{p['partition']}] committed offset stuck at {p['committed']} for "
+                  f"{s:.0f}s with {p['lag']} waiting")
+        busy = ctx.nlp.busy_for() if ctx.nlp is not None else 0.0
+        if busy > 0:
+            reason += f"; the NLP child has been on one batch for {busy:.0f}s"
+        return "stalled", reason
     if getattr(app, "rebalancing", False):
         return "rebalancing", "the group is reassigning partitions"
     if getattr(app, "in_recovery", False):
@@ -115,8 +151,9 @@ def worker_state(ctx: Context, partitions: list[dict], assignment: list[str]) ->
 
 
 def describe(ctx: Context, meter: ProcessMeter, partitions: list[dict], assignment: list[str],
-             starts: dict, last_commit_at: float | None) -> dict:
-    state, reason = worker_state(ctx, partitions, assignment)
+             starts: dict, last_commit_at: float | None, clock: StallClock | None = None) -> dict:
+    waited = clock.waited(partitions) if clock is not None else {}
+    state, reason = worker_state(ctx, partitions, assignment, waited)
     if starts.get("recent_starts", 0) >= CRASH_LOOP_STARTS:
         state, reason = "crash-looping", (f"{starts['recent_starts']} starts in the last "
                                           f"{CRASH_LOOP_WINDOW_S / 60:.0f} min (supervisor restarts)")
@@ -128,6 +165,7 @@ def describe(ctx: Context, meter: ProcessMeter, partitions: list[dict], assignme
         "process": meter.read(os.getpid()) or {},
         "nlp": nlp_child(ctx, meter),
         "max_commit_stuck_s": max((p["stuck_s"] for p in commits), default=0.0),
+        "max_waited_s": max(waited.values(), default=0.0),
         "dashboard_cpu_s": round(COST.seconds, 3),
         "last_commit_age_s": round(time.time() - last_commit_at, 1) if last_commit_at else None,
     }

@@ -30,7 +30,7 @@ def check_page(watched, name: str) -> None:
     assert watched.errors == [], f"{name}: console errors {watched.errors}"
 
 
-def ranking(page, selector: str) -> list[tuple[str, int]]:
+def ranking(page, selector: str) -> list[list]:
     return page.eval_on_selector_all(f"{selector} li", "els => els.map(e => [e.dataset.id, Number(e.dataset.count)])")
 
 

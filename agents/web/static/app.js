@@ -6,12 +6,13 @@ import * as dead from "./dead.js";
 import * as news from "./news.js";
 
 function route() {
+  const view = params.get("view");
+  // a named view first: a search filtered by speaker or entity carries those names too
+  if (view === "dead") { show("view-dead"); return dead.start(); }
+  if (view === "search") return news.startSearch();
   if (params.get("article")) return news.startArticle(params.get("article"));
   if (params.get("entity")) return news.startEntity(params.get("entity"));
   if (params.get("speaker")) return news.startSpeaker(params.get("speaker"));
-  const view = params.get("view");
-  if (view === "dead") { show("view-dead"); return dead.start(); }
-  if (view === "search") return news.startSearch();
   show("view-pipeline");
   return pipeline.start();
 }

@@ -30,6 +30,10 @@ export class TimeChart {
     this.container.dataset.points = String(ts.length);
     this.container.dataset.series = names.join(",");
     this.container.dataset.empty = empty ? "true" : "false";
+    // each series' newest value, as the legend shows it with no cursor: for tests and scripts
+    const last = {};
+    for (const n of names) last[n] = [...series[n]].reverse().find((v) => v !== null && v !== undefined) ?? null;
+    this.container.dataset.last = JSON.stringify(last);
     if (!names.length) {
       if (this.plot) { this.plot.destroy(); this.plot = null; this.names = ""; }
       const p = document.createElement("p");

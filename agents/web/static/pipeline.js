@@ -34,7 +34,11 @@ function renderWorkers(workers) {
     const nlp = w.nlp || {};
     const nlpText = nlp.state ? `${nlp.state}${nlp.pid ? " (pid " + nlp.pid + ", " + nlp.rss_mb + " MB)" : ""}${nlp.restarts ? ", " + nlp.restarts + " restarts" : ""}` : "–";
     const proc = w.process || {};
-    const tr = row([name, state, w.inputs.join(" ") || "none", w.restarts, fmtAge(w.last_commit_age_s), nlpText,
+    const restarts = el("div");
+    restarts.append(el("span", String(w.restarts), "count"));
+    const sup = w.supervisor;
+    if (sup && sup.last_exit) restarts.append(el("div", `last exit: ${sup.last_exit}, ${fmtAge(sup.last_exit_age_s)}`, "muted"));
+    const tr = row([name, state, w.inputs.join(" ") || "none", restarts, fmtAge(w.last_commit_age_s), nlpText,
       proc.rss_mb !== undefined ? proc.rss_mb + " MB" : "–",
       cpuCell(proc, w.dashboard_cpu_s), w.version || "–"], headers);
     tr.dataset.worker = w.worker;
@@ -68,6 +72,13 @@ function renderLag(lag) {
     tr.dataset.lag = String(t.lag);
     return tr;
   }, "lag-empty", "No input partitions are assigned yet, so there is no lag to show.");
+  const select = $("#lag-topic");
+  const topics = Object.keys(lag.topics || {});
+  if (select.options.length !== topics.length || topics.some((t, i) => select.options[i].value !== t)) {
+    const chosen = select.value;
+    select.replaceChildren(...topics.map((t) => { const o = el("option", t); o.value = t; return o; }));
+    if (topics.includes(chosen)) select.value = chosen;
+  }
   const parts = $("#lag-partitions");
   const pheaders = headersOf(parts);
   parts.tBodies[0].replaceChildren(...(lag.partitions || []).map((p) =>
@@ -133,8 +144,19 @@ async function loadHistory() {
   charts.latency.update(body.t, latency);
   charts.lag.update(body.t, body.lag);
   charts.dead.update(body.dead.t, body.dead.by_reason);
+  loadPartitions();
   clearTimeout(historyTimer);
   historyTimer = setTimeout(loadHistory, HISTORY_EVERY_MS[win]);
+}
+
+// Per-partition lag, fetched only while the "Partitions" section is open (on demand).
+async function loadPartitions() {
+  const topic = $("#lag-topic").value;
+  if (!$("#lag-details").open || !topic) return;
+  const { ok, body } = await getJSON(`/api/history?window=${currentWindow()}&partitions=${encodeURIComponent(topic)}`);
+  if (!ok || topic !== $("#lag-topic").value) return;
+  charts.partitions.update(body.t, body.partitions);
+  $("#chart-lag-partitions").dataset.topic = topic;
 }
 
 export function start() {
@@ -144,7 +166,10 @@ export function start() {
     latency: new TimeChart($("#chart-latency"), { unit: "s", emptyText: "No latency measured yet." }),
     lag: new TimeChart($("#chart-lag"), { unit: "messages", integer: true, format: (v) => Math.round(v).toLocaleString("en"), emptyText: "No lag measured yet." }),
     dead: new TimeChart($("#chart-dead"), { unit: "letters", bars: true, integer: true, format: (v) => Math.round(v).toLocaleString("en"), emptyText: "No dead letters in this window." }),
+    partitions: new TimeChart($("#chart-lag-partitions"), { unit: "messages", integer: true, format: (v) => Math.round(v).toLocaleString("en"), emptyText: "No lag measured yet for this topic's partitions." }),
   };
+  $("#lag-details").addEventListener("toggle", loadPartitions);
+  $("#lag-topic").addEventListener("change", loadPartitions);
   for (const radio of document.querySelectorAll("input[name=window]")) radio.addEventListener("change", loadHistory);
   loadHistory();
   const source = new EventSource(withToken("/api/stream"));
