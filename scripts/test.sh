@@ -15,4 +15,5 @@ need_compose_spec  # docker-compose.yml validation
 .venv/bin/lint-imports --no-cache  # the layer contracts in pyproject.toml [tool.importlinter]
 .venv/bin/mypy  # the packages and settings in pyproject.toml [tool.mypy]
 .venv/bin/python -m vulture pipeline agents schemas newswire --min-confidence 100  # certain dead code only
-exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+# --durations: the slowest tests in CI's log, to keep the suite within its ~15-minute budget
+exec .venv/bin/python -m pytest -q -p no:cacheprovider --durations=30 "$@"
