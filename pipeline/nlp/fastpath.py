@@ -56,6 +56,10 @@ TOK2VEC_REACH = 4
 COPIED: list[int | str] = ["HEAD", "DEP", "TAG", "POS"]
 # Region docs per component call: many short docs, batched by the component like nlp.pipe does.
 REGION_BATCH = 256
+# Whole-article docs per call of tok2vec and the NER: a call's arrays grow with its tokens (tok2vec
+# briefly held ~80 MB for a batch of 16 BBC stories), and past a few docs a bigger call is no
+# faster per token.
+WIDE_BATCH = 4
 # Components the selective parse needs; with any missing (another NEWSWIRE_MODEL) it is not used.
 NEEDED = ("senter", "tok2vec", "parser", "ner")
 
@@ -100,7 +104,7 @@ class FastPath:
                 _merge(doc, rs, [next(it) for _ in rs])
         for name, proc in self.after:
             with clock(name):
-                docs = list(proc.pipe(docs, batch_size=len(docs) or 1))
+                docs = list(proc.pipe(docs, batch_size=WIDE_BATCH))
         return docs
 
     def _encode(self, docs: list[Doc], regions: list[list[tuple[int, int]]], parts: list[Doc]) -> None:
@@ -123,7 +127,7 @@ class FastPath:
                 words.extend(t.text for t in doc[ws:we])
                 spaces.extend(bool(t.whitespace_) for t in doc[ws:we])
             windows.append(Doc(doc.vocab, words=words, spaces=spaces))
-        vectors = self.tok2vec.predict(windows) if windows else []
+        vectors = [v for i in range(0, len(windows), WIDE_BATCH) for v in self.tok2vec.predict(windows[i:i + WIDE_BATCH])]
         k = 0
         for v, rs in zip(vectors, (rs for rs in regions if rs), strict=True):
             for _ in rs:
