@@ -18,6 +18,8 @@ from pipeline.nlp.quotes.marks import Quotation, paragraph_index
 from pipeline.nlp.speakers import SpeakerResolver
 from schemas.records import Speaker
 
+# verbs whose object is the one addressed ('warned Lestria to stop'), never an inverted speaker
+ADDRESSING = frozenset({"tell", "ask", "urge", "warn", "advise"})
 _NOT_SPEAKERS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY"}  # "63 percent said" speaks
 # "...”― Pamela Padilla" and "PENCE: Well, ..." name the speaker without a verb
 _DASH_CREDIT = re.compile(
@@ -60,6 +62,12 @@ def subject_of(verb: Token, quoted: list[tuple[int, int]] | None = None) -> Toke
         # the parser ran a quotation or the headline into the subject: the speaker is the noun
         # right before the verb ('Harbour to reopen\n\nMaria Lopez told the council: "...')
         return _word_before(verb, quoted)
+    if found is None:
+        # no subject at all: the parser hung the name before the verb elsewhere ('In a meeting with
+        # the board of the Gazette Lopez said ...': 'Lopez' taken into the prepositional phrase)
+        before = _word_before(verb, quoted)
+        if before is not None and before.pos_ in ("PROPN", "PRON") and before.tag_ not in ("WP", "WDT"):
+            return before
     return found
 
 
@@ -81,7 +89,7 @@ def _subject_elsewhere(verb: Token, quoted: list[tuple[int, int]]) -> Token | No
                 for grand in child.children:
                     if grand.dep_ == "pobj":
                         return grand
-    if SPEECH_FORMS.get(verb.lower_) != "tell" and verb.lower_ not in CHARACTERISING_FORMS:
+    if SPEECH_FORMS.get(verb.lower_) not in ADDRESSING and verb.lower_ not in CHARACTERISING_FORMS:
         # inverted: "..., said Saleh." (the object of "telling reporters" or "calling
         # himself the king of debt" is the listener or the one described, never the speaker)
         for child in verb.rights:

@@ -104,8 +104,18 @@ def characterising_verb(doc: Doc, q: Quotation) -> Token | None:
     sent = first_tok.sent
     for tok in reversed(doc[sent.start:first_tok.i]):
         if tok.lower_ in CHARACTERISING_FORMS and tok.pos_ == "VERB" and first_tok in tok.subtree:
-            return tok
+            return _outer_act(tok)
     return None
+
+
+def _outer_act(verb: Token) -> Token:
+    """'condemned what he called a "reckless gamble"': the words are his, and what is quoted is
+    the whole object of the act they are used in (the outer verb, when it reports or characterises)."""
+    outer = verb.head
+    if outer.i < verb.i and any(c.dep_ == "dobj" and c.lower_ == "what" and c.i < verb.i for c in verb.children) \
+            and (outer.lower_ in CHARACTERISING_FORMS or is_cue(outer)):
+        return outer
+    return verb
 
 
 def speakers_verb(doc: Doc, q: Quotation) -> Token | None:

@@ -7,9 +7,9 @@ import re
 from spacy.tokens import Doc, Token
 
 from pipeline.nlp.quotes.attribution import speaker_of
-from pipeline.nlp.quotes.cues import characterising_verb, find_cue, is_according, speakers_verb
+from pipeline.nlp.quotes.cues import characterising_verb, find_cue, is_according, speakers_verb, token_at
 from pipeline.nlp.quotes.indirect import find_indirect
-from pipeline.nlp.quotes.marks import Quotation, find_quotations, opens_sentence
+from pipeline.nlp.quotes.marks import MARKS, Quotation, find_quotations, opens_sentence
 from pipeline.nlp.quotes.spans import clip_segments, embedded, make_mixed, merge_split, sentence_like
 from pipeline.nlp.speakers import SpeakerResolver
 from schemas.records import Cue, Entity, NormalisedArticle, Quote, Segment
@@ -23,7 +23,18 @@ PHRASE_MAX_WORDS = 8
 # '"We need change," the New York businessman said': words between a short quotation's closing
 # mark and its cue (an attribution with a title and a name)
 ATTRIBUTION_MAX_WORDS = 8
+# 'In a city of ten bridges, "...," she said': a lead-in phrase is short
+LEAD_IN_MAX_TOKENS = 12
+# "The Late Morning Show", "Saving for Later": titles are short
+TITLE_MAX_WORDS = 6
+_TITLE_LOOKBEHIND = 24  # the word before the opening mark, past a comma and spaces
+_TITLE_SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "with", "to", "in", "on", "for", "at", "by", "from"}
+# words a work's title follows: 'on "Morning Radio"', 'his book, "..."' (not 'of' or 'the': 'a goal of
+# "Homes For All"' and 'the "Clean Rivers Act"' are what someone proposes, and annotated as such)
+_TITLE_CONTEXT = {"on", "in", "book", "show", "program", "programme", "film", "titled", "entitled",
+                  "column", "op-ed", "documentary", "song", "album", "headline"}
 _DATELINE_SEPARATORS = " \t-\u2013\u2014:"
+_CLOSING = re.compile(r"[,;:]?[\"\u201d\u00bb]")
 _CLOSED_BY_COMMA = re.compile(r"[,?!][\"\u201d\u00bb][ \t]")
 
 
@@ -95,11 +106,46 @@ def _direct_quotes(doc: Doc, text: str, quotations: list[Quotation]) -> list[Quo
             continue  # a scare quote, a title or a nickname, not speech
         if q.kind == "direct" and cue is None and n_words < PHRASE_MAX_WORDS and text[q.start].islower():
             continue  # a phrase quoted in passing, with no one saying it
+        if q.kind == "direct" and is_title(text, q):
+            continue  # 'said on WXYZ's "Morning Radio."': a programme's or a book's name
+        if q.kind == "direct" and cue is not None and cue.idx > q.end:
+            _with_lead_in(doc, text, q)
         if q.kind == "mixed" and any(f.kind == "mixed" and f.start < q.end and q.start < f.end for f in found):
             continue  # 'called Trump a "liar" who is "amoral"': one characterisation, one quote
         q.cue = cue
         found.append(q)
     return found
+
+
+def _with_lead_in(doc: Doc, text: str, q: Quotation) -> None:
+    """'In a city of ten bridges, "no single closure stops traffic," she said': the phrase that
+    opens the sentence before the quotation is part of the statement (a mixed quote from the
+    sentence start). Only a verbless phrase: a clause before the mark is the reporter's."""
+    if len(q.segments) > 1 or opens_sentence(text, q.start):
+        return
+    first = token_at(doc, q.start)
+    if first is None:
+        return
+    lead = [t for t in first.sent if t.idx < q.start - 1 and not t.is_space]
+    if not lead or lead[-1].text != "," or len(lead) > LEAD_IN_MAX_TOKENS \
+            or any(t.pos_ in ("VERB", "AUX") for t in lead) or any(t.text in MARKS for t in lead):
+        return
+    closing = _CLOSING.match(text, q.end)
+    q.segments = [(lead[0].idx, closing.end() if closing is not None else q.end)]
+    q.kind = "mixed"
+
+
+def is_title(text: str, q: Quotation) -> bool:
+    """A short quotation in title case after a word that names a work ('on WXYZ's "Morning
+    Radio."', 'her book, "Saving for Later,"'): a title, not words someone said."""
+    words = re.findall(r"[\w'\u2019-]+", text[q.start:q.end])
+    if not 0 < len(words) <= TITLE_MAX_WORDS or len(q.segments) > 1:
+        return False
+    if any(not w[0].isupper() and w.lower() not in _TITLE_SMALL_WORDS for w in words):
+        return False
+    before = re.findall(r"[\w'\u2019]+", text[max(0, q.start - _TITLE_LOOKBEHIND):q.start])
+    last = before[-1].lower() if before else ""
+    return last in _TITLE_CONTEXT or last.endswith(("'s", "\u2019s"))
 
 
 def _attributed_after(text: str, q: Quotation, cue: Token | None) -> bool:

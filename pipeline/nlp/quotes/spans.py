@@ -11,10 +11,10 @@ import re
 
 from spacy.tokens import Doc, Token
 
-from pipeline.nlp.cues import SPEECH_FORMS
+from pipeline.nlp.cues import CHARACTERISING_FORMS, SPEECH_FORMS
 from pipeline.nlp.quotes.cues import in_reach, is_cue, token_at
 from pipeline.nlp.quotes.doctext import doc_text
-from pipeline.nlp.quotes.marks import Quotation
+from pipeline.nlp.quotes.marks import MARKS, Quotation
 
 # a sentence ends inside the attribution between two quotations ('..., who works in retail.
 # Roloson supports Clinton. "..."'): they are two quotes. A full stop after a short capitalised
@@ -25,6 +25,10 @@ _SENTENCE_END = re.compile(r"(?:[a-z]{3,}|[A-Z][a-z]{4,}|\d)[.!?][ \t]+[A-Z\"\u2
 # "Yes, we can!" is a sentence; "Stop!" alone is as likely a title or a slogan
 SENTENCE_MIN_WORDS = 2
 _LEADING_JUNK = ",;:-\u2013\u2014\"\u201d\u00bb"
+# the object of 'tell' is who was told (a person, a programme, a paper), never what was said
+_LISTENER_DEPS = ("dobj", "dative", "iobj")
+# what may follow a characterisation without being part of it: when, where and why it was said
+_ADJUNCT_DEPS = ("prep", "npadvmod", "advcl", "advmod", "punct")
 
 
 def edges(toks: list[Token]) -> list[Token]:
@@ -37,21 +41,41 @@ def edges(toks: list[Token]) -> list[Token]:
     return toks
 
 
+def _quoting(text: str, start: int, at: int) -> bool:
+    """True when ``at`` is inside a quotation opened after ``start`` (an odd number of marks between)."""
+    return sum(text[start:at].count(m) for m in MARKS) % 2 == 1
+
+
 def clause_span(clause: Token, verb: Token) -> tuple[int, int]:
     """A reported clause without its complementiser (``that``) and edge punctuation, without
     another speaker's report inside it ('she was confident, while Petrakis told supporters ...')
     and without the verb's own time phrase the parser hung on it ('said on Thursday they had')."""
     others = {t.i for d in clause.subtree if d is not clause and d.dep_ in ("advcl", "conj") and is_cue(d)
-              and any(c.dep_ == "nsubj" for c in d.children) for t in d.subtree}
+              and (any(c.dep_ == "nsubj" for c in d.children) or d.head.i == clause.i) for t in d.subtree}
+    text = doc_text(verb.doc)
+    for d in clause.subtree:
+        after_comma = d.left_edge.i > clause.i and d.doc[d.left_edge.i - 1].text == ","
+        if after_comma and _quoting(text, clause.left_edge.idx, d.left_edge.idx):
+            continue  # 'did not mean "a collapse, only a delay"': inside a quotation, the speaker's words
+        if after_comma and d.dep_ == "advcl" and d.tag_ == "VBG":
+            # '..., effectively staking her reputation on it': the reporter's gloss on the act
+            others.update(t.i for t in d.subtree)
+        elif after_comma and d.right_edge.i >= clause.right_edge.i - 1 and (
+                d.dep_ == "appos" or (d.dep_ == "relcl" and d.left_edge.tag_ in ("WDT", "WP"))):
+            # '... would not back Ortiz, the mayor's rival' / '..., which ...' closing the clause: the
+            # reporter's note on a name, not part of what was said
+            others.update(t.i for t in d.subtree)
     subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     for child in clause.lefts:
-        if child.dep_ in ("prep", "npadvmod") and child.left_edge.i == verb.i + 1 and subject is not None \
-                and child.i < subject.i:
+        if child.dep_ in ("prep", "npadvmod") and subject is not None and child.i < subject.i \
+                and (child.left_edge.i == verb.i + 1 or child.left_edge == clause.left_edge):
             others.update(t.i for t in child.subtree)
     toks = edges([t for t in clause.subtree if t.i != verb.i and t.i not in others and in_reach(t, verb)])
     while toks and ((toks[0].dep_ == "mark" and toks[0].head == clause) or toks[0] == clause) \
             and toks[0].lower_ in ("that", "whether"):
         toks = edges(toks[1:])
+    while toks and toks[-1].dep_ == "cc":
+        toks = edges(toks[:-1])  # 'would reopen in October and [warned ...]': the report left out
     if not toks:
         return clause.idx, clause.idx
     return toks[0].idx, toks[-1].idx + len(toks[-1])
@@ -59,16 +83,32 @@ def clause_span(clause: Token, verb: Token) -> tuple[int, int]:
 
 def make_mixed(q: Quotation, verb: Token) -> bool:
     """Widen the quotation to what ``verb`` reports around it, if that clause holds it whole."""
+    if verb.lower_ == "according":
+        return False  # 'according to X, the plan smacks of "panic"': the clause is an indirect quote
     s, e = reported_span(verb, q.start)
     if s is None or s > q.start or e < q.end - 1:
         return False
     end = max(e, q.end)
     text = doc_text(verb.doc)
+    if verb.lower_ in CHARACTERISING_FORMS and end > q.end:
+        end = _characterisation_end(verb.doc, text, q.end, end)
     closing = re.match(r"[,;:]?[\"\u201d\u00bb]", text[q.end:q.end + 2]) if end == q.end else None
     if closing is not None:
         end += closing.end()  # 'was "the only fair way forward."': the quotation ends at its closing mark
     q.segments, q.kind = [(s, end)], "mixed"
     return True
+
+
+def _characterisation_end(doc: Doc, text: str, closing: int, end: int) -> int:
+    """'described the plan as a "costly mistake" during a town-hall meeting': a characterisation
+    is what the quoted words call something; the circumstances after them are the reporter's."""
+    tail = text[closing:end]
+    if any(ch in MARKS for ch in tail[1:]):
+        return end  # another quotation further on belongs to the same characterisation
+    after = token_at(doc, closing + len(tail) - len(tail[1:].lstrip()))
+    if after is not None and after.dep_ in _ADJUNCT_DEPS:
+        return closing
+    return end
 
 
 def embedded(doc: Doc, text: str, q: Quotation, cue: Token) -> bool:
@@ -103,8 +143,11 @@ def reported_span(cue: Token, at: int | None = None) -> tuple[int | None, int]:
             if at is None:
                 continue
             break
+        holds = at is not None and child.left_edge.idx <= at < child.right_edge.idx + len(child.right_edge)
+        if holds and child.dep_ in _LISTENER_DEPS and SPEECH_FORMS.get(cue.lower_) == "tell":
+            return None, 0  # 'told WXYZ's "Morning Radio" that ...': the listener, not what was said
         toks.extend(t for t in child.subtree if in_reach(t, cue))
-        if at is not None and child.left_edge.idx <= at < child.right_edge.idx + len(child.right_edge):
+        if holds:
             break
     toks = edges(sorted(toks, key=lambda t: t.i))
     while toks and toks[0].dep_ == "mark" and toks[0].lower_ in ("that", "whether"):
