@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import signal
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -32,6 +33,7 @@ if TYPE_CHECKING:  # the worker that starts the child never loads spaCy itself (
     from spacy.language import Language
 
 _nlp: Language | None = None  # the child's model, loaded once by _init
+CHILD_BLAS_THREADS = 1
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,9 @@ class NlpProcess:
         self.progress_at = time.monotonic()
 
     def _new_pool(self) -> ProcessPoolExecutor:
+        # One BLAS thread in the child (read by OpenBLAS when the child imports NumPy): the
+        # worker's event loop and, with several workers, the other children need the other cores.
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", str(CHILD_BLAS_THREADS))
         # spawn, not fork: the worker already runs aiokafka's threads and sockets
         return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_init, initargs=(self.model,))

@@ -80,6 +80,10 @@ class Settings(BaseSettings):
         default=True, description="Dependency-parse only the sentences a quote or an attribution can be in "
         "(pipeline/nlp/fastpath.py); false: parse every sentence, as plain nlp.pipe does.",
     )
+    openblas: bool = Field(
+        default=True, description="Matrix products of the spaCy models through NumPy's OpenBLAS instead of "
+        "thinc's BLIS (pipeline/nlp/blas.py: 3-4x faster on x86-64 with AVX2, same records); false: BLIS.",
+    )
     max_article_bytes: int = Field(
         default=500_000, description="Raw messages above this are dead-lettered. Outputs are bounded "
         "separately by max_output_bytes.",

