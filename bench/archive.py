@@ -1,6 +1,7 @@
 """The archive's figures: search p95 over 100,000 articles on both stores, memory, keeping up.
 
     python -m bench.archive --enriched /tmp/bbc.jsonl search --articles 100000 --json bench/archive.json
+    python -m bench.archive search --keep /tmp/archive100k    # stores kept for bench.render
     python -m bench.archive --enriched /tmp/bbc.jsonl memory --articles 20000
     python -m bench.archive keepup --limit 400 --pairs 2 --processes 2
 
@@ -137,6 +138,12 @@ def bulk_gin(url: str, bulk: bool) -> None:
             run("ANALYZE")
 
 
+def stored_articles(url: str) -> int:
+    """How many articles a kept archive already holds (0 for a new one)."""
+    with open_store(url, create=True) as store:
+        return int(store.stats()["articles"])
+
+
 def time_queries(url: str, repeat: int) -> dict:
     timings: dict[str, list[float]] = {name: [] for name, _ in QUERIES}
     timings["second page"] = []
@@ -173,19 +180,31 @@ def cmd_search(args: argparse.Namespace) -> dict:
     base = enriched_corpus(Path(args.enriched))
     out: dict = {}
     with tempfile.TemporaryDirectory(prefix="newswire-bench-archive-") as tmp:
-        stores = {"sqlite": lambda: f"sqlite:///{tmp}/archive.sqlite3"}
-        pg = TempPostgres().start() if "postgresql" in args.stores else None
-        if pg:
+        where = Path(args.keep) if args.keep else Path(tmp)
+        where.mkdir(parents=True, exist_ok=True)
+        stores = {"sqlite": lambda: f"sqlite:///{where}/archive.sqlite3"}
+        pg = None
+        if "postgresql" in args.stores:
+            pg = TempPostgres(directory=where / "pg" if args.keep else None).start()
             stores["postgresql"] = lambda: pg.create_database("bench")
         try:
             for name in args.stores:
                 url = stores[name]()
-                log(f"[{name}] writing {args.articles} articles ...")
-                if name == "postgresql":
-                    bulk_gin(url, True)
-                filled = fill(url, base, args.articles)
-                if name == "postgresql":
-                    bulk_gin(url, False)
+                already = stored_articles(url)
+                if already >= args.articles:
+                    # a kept archive from an earlier run (--keep): time the queries again only
+                    log(f"[{name}] reusing the {already} articles already in {where}")
+                    filled = {"articles": already, "reused": True}
+                else:
+                    if already:
+                        raise SystemExit(f"{where} holds a partial {name} archive ({already} articles): "
+                                         "delete it or pick another --keep directory")
+                    log(f"[{name}] writing {args.articles} articles ...")
+                    if name == "postgresql":
+                        bulk_gin(url, True)
+                    filled = fill(url, base, args.articles)
+                    if name == "postgresql":
+                        bulk_gin(url, False)
                 log(f"[{name}] {filled}")
                 log(f"[{name}] {len(QUERIES) + 2} searches x {args.repeat} ...")
                 timed = time_queries(url, args.repeat)
@@ -261,8 +280,12 @@ def cmd_memory(args: argparse.Namespace) -> dict:
 
 def cmd_keepup(args: argparse.Namespace) -> dict:
     from bench.corpus import load
-    from bench.throughput import send_and_collect, start_workers
+    from bench.throughput import children, send_and_collect, start_workers
     from pipeline.broker import EmbeddedBroker, free_port
+
+    def pipeline_cpu(procs: list[subprocess.Popen]) -> float:
+        """CPU seconds of the workers and their NLP children so far (process CPU times)."""
+        return sum(cpu_seconds(pid) for p in procs for pid in (p.pid, *children(p.pid)))
 
     corpus, raws = load(args.limit)
     rounds: list[dict] = []
@@ -282,10 +305,15 @@ def cmd_keepup(args: argparse.Namespace) -> dict:
                 warm = [r.model_copy(update={"id": f"warm-{i}"}) for i, r in enumerate(raws[:16])]
                 asyncio.run(send_and_collect(broker.bootstrap, warm, None, 300))
                 cpu0 = cpu_seconds(archive.pid) if archive else 0.0
+                pipe0, load0 = pipeline_cpu(procs), os.getloadavg()[0]
                 full = asyncio.run(send_and_collect(broker.bootstrap, raws, None, 1800))
                 span = full.pop("__span__")
                 rate = len(raws) / span
-                result = {"archive": archive_on, "articles_per_s": round(rate, 2)}
+                pipe_cpu = pipeline_cpu(procs) - pipe0
+                result = {"archive": archive_on, "articles_per_s": round(rate, 2),
+                          "load_average_1m": [round(load0, 2), round(os.getloadavg()[0], 2)],
+                          "pipeline_cpu_s": round(pipe_cpu, 2),
+                          "pipeline_cpu_ms_per_article": round(pipe_cpu / len(raws) * 1000, 1)}
                 if archive:
                     done_at = time.perf_counter()
                     stored = 0
@@ -298,9 +326,13 @@ def cmd_keepup(args: argparse.Namespace) -> dict:
                         if stored >= len(raws) + len(warm):
                             break
                         time.sleep(0.2)
+                    archive_cpu = cpu_seconds(archive.pid) - cpu0
                     result.update({"archive_behind_s": round(time.perf_counter() - done_at, 1),
                                    "archive_stored": stored,
-                                   "archive_cpu_s": round(cpu_seconds(archive.pid) - cpu0, 2),
+                                   "archive_cpu_s": round(archive_cpu, 2),
+                                   "archive_cpu_ms_per_article": round(archive_cpu / len(raws) * 1000, 2),
+                                   # the archive's CPU against the pipeline's, both measured in this run
+                                   "archive_cpu_share_pct": round(archive_cpu / pipe_cpu * 100, 2) if pipe_cpu else None,
                                    "archive_peak_rss_mb": round(vm(archive.pid, "VmHWM"), 1)})
                 log(f"round {n + 1}: {result}")
                 rounds.append(result)
@@ -311,9 +343,13 @@ def cmd_keepup(args: argparse.Namespace) -> dict:
                     p.wait(30)
     off = statistics.fmean(r["articles_per_s"] for r in rounds if not r["archive"])
     on = statistics.fmean(r["articles_per_s"] for r in rounds if r["archive"])
+    shares = [r["archive_cpu_share_pct"] for r in rounds if r.get("archive_cpu_share_pct") is not None]
     return {"corpus": corpus, "articles": len(raws), "processes": args.processes, "rounds": rounds,
             "articles_per_s_off": round(off, 2), "articles_per_s_on": round(on, 2),
-            "change_pct": round((on - off) / off * 100, 1)}
+            "change_pct": round((on - off) / off * 100, 1),
+            "archive_cpu_share_pct": round(statistics.fmean(shares), 2) if shares else None,
+            "load_average_1m_range": [min(r["load_average_1m"][0] for r in rounds),
+                                      max(r["load_average_1m"][1] for r in rounds)]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -325,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--articles", type=int, default=100_000)
     s.add_argument("--repeat", type=int, default=20)
     s.add_argument("--stores", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
+    s.add_argument("--keep", metavar="DIR", help="keep the stores in DIR (SQLite file, PostgreSQL cluster in DIR/pg) "
+                   "for later runs and the render benchmark; a full archive found there is timed, not refilled")
     m = sub.add_parser("memory")
     m.add_argument("--articles", type=int, default=20_000)
     k = sub.add_parser("keepup")

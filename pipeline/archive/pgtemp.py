@@ -51,11 +51,17 @@ def find_bin() -> Path:
 
 
 class TempPostgres:
-    def __init__(self, port: int | None = None, fsync: bool = False) -> None:
+    """``directory``: keep the cluster there (made on first start, reused after, never deleted),
+    so a benchmark's 100,000-article database outlives the run that filled it."""
+
+    def __init__(self, port: int | None = None, fsync: bool = False, directory: Path | None = None) -> None:
         self.port = port or _free_port()
         self.fsync = fsync  # off for tests (throwaway data, faster); on for benchmarks of writes
         self.bin = find_bin()
-        self.dir = Path(tempfile.mkdtemp(prefix="newswire-pg-"))
+        self.keep = directory is not None
+        if directory is not None:
+            directory.mkdir(parents=True, exist_ok=True)
+        self.dir = directory if directory is not None else Path(tempfile.mkdtemp(prefix="newswire-pg-"))
         self.data = self.dir / "data"
         self.log = self.dir / "server.log"
         self.user: str | None = None
@@ -75,10 +81,12 @@ class TempPostgres:
         return subprocess.run(command, capture_output=True, text=True, timeout=START_TIMEOUT_S, check=False)
 
     def start(self) -> TempPostgres:
-        done = self._run("initdb", "-D", str(self.data), "-U", "newswire", "--auth=trust", "-E", "UTF8",
-                         "--no-locale", "--no-sync")
-        if done.returncode:
-            raise PostgresUnavailable(f"initdb failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
+        if not (self.keep and (self.data / "PG_VERSION").exists()):
+            done = self._run("initdb", "-D", str(self.data), "-U", "newswire", "--auth=trust", "-E", "UTF8",
+                             "--no-locale", "--no-sync")
+            if done.returncode:
+                raise PostgresUnavailable(
+                    f"initdb failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
         options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync={'on' if self.fsync else 'off'}"
         done = self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w",
                          "-t", str(START_TIMEOUT_S), "start")
@@ -95,13 +103,16 @@ class TempPostgres:
 
         name = name or f"archive_{uuid.uuid4().hex[:10]}"
         with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')  # our own generated name
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{name}"')  # our own generated name
         return self.url(name)
 
     def stop(self) -> None:
         if self.data.exists():
             self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
-        shutil.rmtree(self.dir, ignore_errors=True)
+        if not self.keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
     def __enter__(self) -> TempPostgres:
         try:

@@ -238,10 +238,7 @@ class SqlStore(ArchiveStore):
             params += refs
         if not self._common_filters(s, "a", "articles", order, where, params):
             return []
-        sql = f"SELECT {ARTICLE_COLS} FROM {source}"
-        sql += (" WHERE " + " AND ".join(where)) if where else ""
-        sql += f" ORDER BY {order} DESC LIMIT ?"
-        return self._execute(sql, [*params, s.limit + 1])
+        return self._newest(ARTICLE_COLS, source, where, params, order, s)
 
     def _search_quotes(self, s: Search) -> list[tuple]:
         source, order = "quotes qt", "qt.seq"
@@ -268,7 +265,13 @@ class SqlStore(ArchiveStore):
             params.append(s.label)
         if not self._common_filters(s, "qt", "quotes", order, where, params):
             return []
-        sql = f"SELECT {QUOTE_COLS} FROM {source}"
+        return self._newest(QUOTE_COLS, source, where, params, order, s)
+
+    def _newest(self, cols: str, source: str, where: list[str], params: list[object], order: str,
+                s: Search) -> list[tuple]:
+        """The page: up to ``limit + 1`` rows matching every condition, newest first (a backend
+        may plan it in steps)."""
+        sql = f"SELECT {cols} FROM {source}"
         sql += (" WHERE " + " AND ".join(where)) if where else ""
         sql += f" ORDER BY {order} DESC LIMIT ?"
         return self._execute(sql, [*params, s.limit + 1])

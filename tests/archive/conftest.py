@@ -15,6 +15,7 @@ from tests.archive.records import STORES
 
 @pytest.fixture(scope="session")
 def pg_server():
+    server: TempPostgres | PostgresUnavailable
     try:
         server = TempPostgres().start()
     except PostgresUnavailable as exc:

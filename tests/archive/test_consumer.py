@@ -17,6 +17,7 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import TopicPartition
 
 from pipeline.archive import open_store
+from pipeline.archive.sql import SqlStore
 from tests.archive.records import encode, story
 from tests.helpers import produce, run
 
@@ -31,7 +32,7 @@ def archive_env(broker, store_url: str, uid: str) -> dict[str, str]:
             "NEWSWIRE_ARCHIVE_URL": store_url, "NEWSWIRE_ARCHIVE_BATCH": "25"}
 
 
-def articles(start: int, stop: int) -> list[tuple[bytes, bytes]]:
+def articles(start: int, stop: int) -> list[tuple[bytes | None, bytes]]:
     return [(f"a{n:05d}".encode(), encode(story(f"a{n:05d}"))) for n in range(start, stop)]
 
 
@@ -67,7 +68,8 @@ def test_kill_9_mid_flow_then_every_article_exactly_once(broker, store_url, tmp_
     env = archive_env(broker, store_url, uid)
     bootstrap = broker.url.split("://")[-1]
     run(produce(bootstrap, env["NEWSWIRE_TOPIC_ENRICHED"], articles(0, FIRST)))
-    dead = [(None, b'{"stage": "normalise", "reason": "invalid_json", "message": "m", "payload": "p", "failed_at": "t"}')]
+    dead: list[tuple[bytes | None, bytes]] = [
+        (None, b'{"stage": "normalise", "reason": "invalid_json", "message": "m", "payload": "p", "failed_at": "t"}')]
     run(produce(bootstrap, env["NEWSWIRE_TOPIC_DEADLETTER"], dead * DEAD))
     log = open(tmp_path / "archive.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "newswire", "archive"], env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -88,6 +90,7 @@ def test_kill_9_mid_flow_then_every_article_exactly_once(broker, store_url, tmp_
 
     total = FIRST + SECOND
     with open_store(store_url) as s:
+        assert isinstance(s, SqlStore)
         assert s.stats()["articles"] == total
         assert s.stats()["quotes"] == 3 * total
         per_article = s._execute("SELECT article_id, count(*) FROM quotes GROUP BY article_id HAVING count(*) <> 3")

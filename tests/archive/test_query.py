@@ -82,7 +82,7 @@ def test_defaults_quotes_with_a_speaker_articles_without():
 
 def test_since_is_relative_to_now_and_label_upper_case():
     s = build_search(since="7d", label="person")
-    assert abs(s.since - (datetime.now(UTC) - timedelta(days=7))) < timedelta(seconds=5)
+    assert s.since is not None and abs(s.since - (datetime.now(UTC) - timedelta(days=7))) < timedelta(seconds=5)
     assert s.label == "PERSON"
 
 

@@ -11,6 +11,7 @@ import pytest
 from pipeline.archive import build_search
 from pipeline.archive.backends import open_store
 from pipeline.archive.rows import article_row, dead_letter_row
+from pipeline.archive.sql import SqlStore
 from tests.archive.records import KABUL, SALEH, TALIBAN, encode, plain, story
 
 NOW = time.time()
@@ -175,6 +176,7 @@ def test_nul_characters_are_dropped_and_huge_ids_refused(store):
 def test_records_are_stored_compressed(store_url):
     with open_store(store_url, create=True) as s:
         write(s, story("a1"))
+        assert isinstance(s, SqlStore)
         raw = s._execute("SELECT record FROM articles WHERE id = ?", ("a1",))[0][0]
     assert orjson.loads(zlib.decompress(bytes(raw)))["id"] == "a1"
 
@@ -202,3 +204,30 @@ def test_probe_and_index_plans_give_the_same_answers(store, monkeypatch):
     assert [ids(store.search(s)) for s in searches] == by_index
     assert by_index == [["a2", "a1"], ["a2:q2", "a2:q1", "a1:q2", "a1:q1"], ["b1", "a2"],
                         ["a2:q3", "a2:q2", "a2:q1", "a1:q3", "a1:q2", "a1:q1"], ["a2", "a1"], []]
+
+
+def test_full_text_pages_are_the_same_through_the_newest_rows_or_the_index(store, monkeypatch):
+    """PostgreSQL looks for a word among the newest rows first and through the GIN index after
+    (postgres.PROBE_ROWS): with a window of 3 rows, every page crosses from one to the other.
+    Rare and common words, a second page, quotes; SQLite answers the same in one step."""
+    import pipeline.archive.postgres as postgres
+
+    records = [plain(f"p{n:02d}", f"Market report {n}", "Shares rose." + (" Zinc too." if n % 7 == 0 else ""))
+               for n in range(25)]
+    write(store, *records, story("a1"), story("a2"))
+    monkeypatch.setattr(postgres, "PROBE_ROWS", {"articles": 3, "quotes": 3})
+
+    def all_pages(**kw) -> list[str]:
+        seen, cursor = [], None
+        while True:
+            page = store.search(build_search(cursor=cursor, limit=4, **kw))
+            seen += ids(page)
+            cursor = page["next_cursor"]
+            if cursor is None:
+                return seen
+
+    assert all_pages(q="shares") == [f"p{n:02d}" for n in reversed(range(25))]
+    assert all_pages(q="zinc") == ["p21", "p14", "p07", "p00"]  # none among the newest three
+    assert all_pages(q="zzyzx") == []
+    assert all_pages(q="negotiations", kind="quotes") == ["a2:q2", "a1:q2"]
+    assert all_pages(q="Taliban", kind="articles") == ["a2", "a1"]
