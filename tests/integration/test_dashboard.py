@@ -38,7 +38,12 @@ def test_hostile_text_is_shown_never_run(worker, pipeline_env, broker, browser):
     run(collect(broker.bootstrap, "news.enriched", lambda rs: any(v["id"] == "xss-story" for _, v in rs)))
     page = browser.new_page()
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def on_dialog(dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     try:
         # the article view (from the worker's recent articles: no archive runs here)
         page.goto(f"http://127.0.0.1:{port}/dashboard?article=xss-story")
