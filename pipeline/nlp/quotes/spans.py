@@ -11,7 +11,7 @@ import re
 
 from spacy.tokens import Doc, Token
 
-from pipeline.nlp.cues import CHARACTERISING_FORMS, SPEECH_FORMS
+from pipeline.nlp.cues import SPEECH_FORMS
 from pipeline.nlp.quotes.cues import in_reach, is_cue, token_at
 from pipeline.nlp.quotes.doctext import doc_text
 from pipeline.nlp.quotes.marks import MARKS, Quotation
@@ -27,8 +27,6 @@ SENTENCE_MIN_WORDS = 2
 _LEADING_JUNK = ",;:-\u2013\u2014\"\u201d\u00bb"
 # the object of 'tell' is who was told (a person, a programme, a paper), never what was said
 _LISTENER_DEPS = ("dobj", "dative", "iobj")
-# what may follow a characterisation without being part of it: when, where and why it was said
-_ADJUNCT_DEPS = ("prep", "npadvmod", "advcl", "advmod", "punct")
 
 
 def edges(toks: list[Token]) -> list[Token]:
@@ -57,10 +55,7 @@ def clause_span(clause: Token, verb: Token) -> tuple[int, int]:
         after_comma = d.left_edge.i > clause.i and d.doc[d.left_edge.i - 1].text == ","
         if after_comma and _quoting(text, clause.left_edge.idx, d.left_edge.idx):
             continue  # 'did not mean "a collapse, only a delay"': inside a quotation, the speaker's words
-        if after_comma and d.dep_ == "advcl" and d.tag_ == "VBG":
-            # '..., effectively staking her reputation on it': the reporter's gloss on the act
-            others.update(t.i for t in d.subtree)
-        elif after_comma and d.right_edge.i >= clause.right_edge.i - 1 and (
+        if after_comma and d.right_edge.i >= clause.right_edge.i - 1 and (
                 d.dep_ == "appos" or (d.dep_ == "relcl" and d.left_edge.tag_ in ("WDT", "WP"))):
             # '... would not back Ortiz, the mayor's rival' / '..., which ...' closing the clause: the
             # reporter's note on a name, not part of what was said
@@ -68,7 +63,7 @@ def clause_span(clause: Token, verb: Token) -> tuple[int, int]:
     subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     for child in clause.lefts:
         if child.dep_ in ("prep", "npadvmod") and subject is not None and child.i < subject.i \
-                and (child.left_edge.i == verb.i + 1 or child.left_edge == clause.left_edge):
+                and child.left_edge.i == verb.i + 1:
             others.update(t.i for t in child.subtree)
     toks = edges([t for t in clause.subtree if t.i != verb.i and t.i not in others and in_reach(t, verb)])
     while toks and ((toks[0].dep_ == "mark" and toks[0].head == clause) or toks[0] == clause) \
@@ -90,25 +85,11 @@ def make_mixed(q: Quotation, verb: Token) -> bool:
         return False
     end = max(e, q.end)
     text = doc_text(verb.doc)
-    if verb.lower_ in CHARACTERISING_FORMS and end > q.end:
-        end = _characterisation_end(verb.doc, text, q.end, end)
     closing = re.match(r"[,;:]?[\"\u201d\u00bb]", text[q.end:q.end + 2]) if end == q.end else None
     if closing is not None:
         end += closing.end()  # 'was "the only fair way forward."': the quotation ends at its closing mark
     q.segments, q.kind = [(s, end)], "mixed"
     return True
-
-
-def _characterisation_end(doc: Doc, text: str, closing: int, end: int) -> int:
-    """'described the plan as a "costly mistake" during a town-hall meeting': a characterisation
-    is what the quoted words call something; the circumstances after them are the reporter's."""
-    tail = text[closing:end]
-    if any(ch in MARKS for ch in tail[1:]):
-        return end  # another quotation further on belongs to the same characterisation
-    after = token_at(doc, closing + len(tail) - len(tail[1:].lstrip()))
-    if after is not None and after.dep_ in _ADJUNCT_DEPS:
-        return closing
-    return end
 
 
 def embedded(doc: Doc, text: str, q: Quotation, cue: Token) -> bool:
