@@ -124,3 +124,24 @@ def test_a_phrase_leading_into_a_quotation_is_part_of_the_statement(nlp):
     (q,) = a.quotes
     assert (q.kind, q.text) == ("mixed", 'In a city of ten bridges, "no single closure stops the traffic,"')
     assert cue(q) == "said"
+
+
+def test_describing_something_as_something_reports_both(nlp):
+    a = enriched(nlp, "Tomas Hale described the new timetable as a step backwards for the islands.")
+    assert [summary(q) for q in a.quotes] == [
+        ("indirect", "the new timetable as a step backwards for the islands",
+         ["the new timetable as a step backwards for the islands"], "Tomas Hale")]
+
+
+def test_a_question_is_reported_and_the_one_who_answers_did_not_ask_it(nlp):
+    a = enriched(nlp, "When asked whether the ferry would run on Sundays, Maria Lopez said the council had not decided.")
+    assert [(q.kind, q.text, cue(q), summary(q)[3]) for q in a.quotes] == [
+        ("indirect", "whether the ferry would run on Sundays", "asked", None),
+        ("indirect", "the council had not decided", "said", "Maria Lopez"),
+    ]
+
+
+def test_according_to_at_the_end_reports_every_clause_before_it(nlp):
+    a = enriched(nlp, "Ferry fares rose sharply in March, and bus fares fell in April, according to the council.")
+    assert [(q.kind, q.text, speaker(q)) for q in a.quotes] == [
+        ("indirect", "Ferry fares rose sharply in March, and bus fares fell in April", "the council")]

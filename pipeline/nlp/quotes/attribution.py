@@ -96,6 +96,8 @@ def _subject_elsewhere(verb: Token, quoted: list[tuple[int, int]]) -> Token | No
             if child.dep_ in ("dobj", "attr", "oprd", "dep", "appos") and child.pos_ in ("PROPN", "NOUN") \
                     and child.ent_type_ not in _NOT_SPEAKERS and not (quoted and inside(child.idx, quoted)):
                 return child
+    if SPEECH_FORMS.get(verb.lower_) == "ask" and (verb.dep_ == "advcl" or verb.tag_ == "VBN"):
+        return None  # 'When asked whether ..., Lopez said': the one who answers did not ask
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
         return subject_of(verb.head, quoted)
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):

@@ -1,4 +1,5 @@
-"""Demands and names without quotation marks: ``called for X``, ``called on X to Y``, ``called X a Y``.
+"""Demands and names without quotation marks: ``called for X``, ``called on X to Y``, ``called X a Y``,
+``described X as Y``.
 
 'Call' is not a reporting verb (it is not in the speech word lists, so ``called the meeting``
 reports nothing), but these three shapes of it report what someone demanded or how they named
@@ -14,6 +15,7 @@ from pipeline.nlp.quotes.cues import in_reach
 from pipeline.nlp.quotes.spans import edges
 
 CALL_FORMS = frozenset({"call", "calls", "called", "calling"})
+DESCRIBE_FORMS = frozenset({"describe", "describes", "described", "describing"})
 # 'a group called Harbour Watch', 'the so-called plan': a name given, not a report
 _NOT_REPORTS = ("acl", "amod", "relcl")
 
@@ -41,6 +43,18 @@ def call_content(verb: Token) -> tuple[int, int] | None:
     if obj is not None and named is not None:
         return _span([*obj.subtree, *named.subtree])
     return None
+
+
+def described_content(verb: Token) -> tuple[int, int] | None:
+    """'described the plan as a costly mistake': what is described and what it is described as."""
+    if verb.lower_ not in DESCRIBE_FORMS or subject_of(verb) is None:
+        return None
+    children = [c for c in verb.rights if in_reach(c, verb)]
+    obj = next((c for c in children if c.dep_ == "dobj"), None)
+    as_ = next((c for c in children if c.dep_ == "prep" and c.lower_ == "as" and obj is not None and c.i > obj.i), None)
+    if obj is None or as_ is None:
+        return None
+    return _span([*obj.subtree, *as_.subtree])
 
 
 def _span(toks: list[Token]) -> tuple[int, int] | None:

@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Token
 
 from pipeline.nlp.cues import SPEECH_FORMS
 from pipeline.nlp.quotes.attribution import ADDRESSING, subject_of
-from pipeline.nlp.quotes.calls import call_content, is_call
+from pipeline.nlp.quotes.calls import call_content, described_content, is_call
 from pipeline.nlp.quotes.cues import in_reach, is_according, is_cue
 from pipeline.nlp.quotes.marks import Quotation
 from pipeline.nlp.quotes.spans import clause_span, edges
@@ -20,6 +20,8 @@ _NOT_INDIRECT = {"continue", "respond", "agree"}
 # verbs of commitment: what they report is the infinitive ('vowed to cut taxes')
 _PROMISES = {"promise", "pledge", "vow"}
 _FINITE = ("VBD", "VBZ", "VBP")
+_WH_TAGS = ("WDT", "WP", "WP$", "WRB")  # 'asked which ...', 'who ...', 'whose ...', 'why ...'
+
 # a reported clause shorter than this is a fragment ("he said so"), not a statement
 MIN_INDIRECT_WORDS = 4
 
@@ -67,6 +69,8 @@ def _according_content(verb: Token) -> tuple[int, int] | None:
         comma = next((t for t in sent if t.i > verb.i and t.text == ","), None)
         toks = edges([t for t in sent if comma is not None and t.i > comma.i and in_reach(t, verb)])
         return (toks[0].idx, toks[-1].idx + len(toks[-1])) if toks else None
+    while head.dep_ == "conj" and head.head.i < head.i < verb.i:
+        head = head.head  # 'A rose and B fell, according to X': X reports both, not only the last
     source = set(verb.subtree) | set(to.subtree)  # "to" may hang on the head, not on "according"
     toks = [t for t in head.subtree if t not in source and in_reach(t, verb)]
     toks = [t for t in toks if not t.is_space and not (t.is_punct and t.text in ",")]
@@ -100,6 +104,13 @@ def indirect_content(verb: Token) -> tuple[int, int] | None:
     """The reported clause of a reporting verb with no quote marks, if it has one."""
     if is_according(verb):
         return _according_content(verb)
+    described = described_content(verb)
+    if described is not None:
+        return described
+    if SPEECH_FORMS.get(verb.lower_) == "ask":
+        question = _question(verb)
+        if question is not None:
+            return question
     subject = subject_of(verb)
     if subject is None or subject.lower_ == "it":
         return None  # 'it says', without marks, is mostly a document or a form of words, not a report
@@ -124,6 +135,23 @@ def indirect_content(verb: Token) -> tuple[int, int] | None:
         if toks:
             return toks[0].idx, toks[-1].idx + len(toks[-1])
     return _object_content(verb)
+
+
+def _question(verb: Token) -> tuple[int, int] | None:
+    """'asked whether the ferry would run', 'asked the mayor about the strike': the question, with
+    its 'if', 'whether' or question word (the one asked, when named, is the listener: left out)."""
+    for child in verb.rights:
+        if not in_reach(child, verb):
+            continue
+        first = child.left_edge
+        if child.dep_ in ("ccomp", "advcl") and (first.lower_ in ("if", "whether") or first.tag_ in _WH_TAGS):
+            toks = edges([t for t in child.subtree if in_reach(t, verb)])
+        elif child.dep_ == "prep" and child.lower_ == "about":
+            toks = edges([t for t in child.subtree if in_reach(t, verb)])
+        else:
+            continue
+        return (toks[0].idx, toks[-1].idx + len(toks[-1])) if toks else None
+    return None
 
 
 def _object_content(verb: Token) -> tuple[int, int] | None:
