@@ -43,7 +43,7 @@ def test_a_quotation_ends_at_its_closing_mark_and_a_split_one_has_two_segments(n
 
 
 def test_transcript_labels_name_the_speaker_and_stay_out_of_the_text(nlp):
-    body = ("Maria Lopez spoke to Tomas Hale on the radio.\n\n"
+    body = ("Mayor Maria Lopez spoke to council member Tomas Hale on the radio on Tuesday.\n\n"
             '"HALE: Will the harbour open before the winter?\n\n'
             '"LOPEZ: It will open in October, as we promised.')
     found = enriched(nlp, body).quotes

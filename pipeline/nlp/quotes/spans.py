@@ -22,6 +22,8 @@ from pipeline.nlp.quotes.marks import MARKS, Quotation
 _SENTENCE_END = re.compile(r"(?:[a-z]{3,}|[A-Z][a-z]{4,}|\d)[.!?][ \t]+[A-Z\"\u201c]")
 
 
+# how far past a quotation its own attribution may run: a name with a title and a verb
+OWN_ATTRIBUTION_WINDOW = 80
 # "Yes, we can!" is a sentence; "Stop!" alone is as likely a title or a slogan
 SENTENCE_MIN_WORDS = 2
 _LEADING_JUNK = ",;:-\u2013\u2014\"\u201d\u00bb"
@@ -163,11 +165,20 @@ def merge_split(text: str, quotations: list[Quotation]) -> list[Quotation]:
                 and re.match(r"^,[\"\u201d]?\s", between)
                 and between.rstrip(" \t\"\u201c").endswith((",", ".", ":"))
                 and sum(w.lower().strip(",.:") in SPEECH_FORMS for w in between.split()) == 1
+                and not _own_attribution(text, q)
             ):
                 prev.segments.extend(q.segments)
                 continue
         out.append(q)
     return out
+
+
+def _own_attribution(text: str, q: Quotation) -> bool:
+    """'"A," she said. "B," she said.': a second part with an attribution of its own after it is
+    a quote of its own, not the rest of the first."""
+    after = text[q.end:q.end + OWN_ATTRIBUTION_WINDOW].split("\n", 1)[0]
+    m = re.match(r"[,?!][\"\u201d\u00bb]\s*([^.!?\"\u201c]*)", after)  # '...," she said', not '...." She
+    return m is not None and any(w.lower().strip(",.:") in SPEECH_FORMS for w in m.group(1).split())
 
 
 def clip_segments(text: str, q: Quotation, regions: list[tuple[int, int]]) -> bool:
