@@ -154,3 +154,18 @@ def test_a_second_quotation_with_its_own_attribution_is_a_quote_of_its_own(nlp):
         ("direct", ["The port will reopen"], "Maria Lopez"),
         ("direct", ["Nobody will lose a job"], "Maria Lopez"),
     ]
+
+
+def test_a_name_before_a_party_and_state_is_the_speaker(nlp):
+    a = enriched(nlp, "Saturday at the Lestria Democratic party's state convention Sen. Ana Ruiz (D-LE) said the harbour "
+                      'tax was a "proven failure" in business.')
+    (q,) = a.quotes
+    assert (q.kind, q.text, speaker(q)) == ("mixed", 'the harbour tax was a "proven failure" in business', "Ana Ruiz")
+
+
+def test_a_quotation_the_sentence_goes_on_after_is_not_joined_to_the_one_before(nlp):
+    a = enriched(nlp, '"The port will reopen," Maria Lopez said. "Nobody will lose a job" after the strike, she added.')
+    assert [(q.kind, [s.text for s in q.segments], cue(q)) for q in a.quotes] == [
+        ("direct", ["The port will reopen"], "said"),
+        ("direct", ["Nobody will lose a job"], "added"),
+    ]

@@ -26,6 +26,8 @@ _DASH_CREDIT = re.compile(
     r"^[\"\u201d\u00bb.,]*\s*[\u2015\u2014\u2013-]{1,2}\s*([A-Z][\w.'\u2019-]*(?:\s[A-Z][\w.'\u2019-]*){0,3})"
 )
 _TRANSCRIPT = re.compile(r"^([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+)?):\s")
+# '(D-Lestria)', '(R-Ohio), chairman of ...': how far back a parenthesis after a name may open
+PARENTHESIS_MAX_TOKENS = 8
 # how far past the closing mark a dash credit may reach: the dash, a space and a name of up
 # to four words
 CREDIT_WINDOW = 80
@@ -74,7 +76,14 @@ def subject_of(verb: Token, quoted: list[tuple[int, int]] | None = None) -> Toke
 def _word_before(verb: Token, quoted: list[tuple[int, int]]) -> Token | None:
     if verb.i == 0:
         return None
-    before = verb.doc[verb.i - 1]
+    i = verb.i - 1
+    if verb.doc[i].text == ")":
+        # 'Sen. Ana Ruiz (D-Lestria) said': the name before the party and state
+        opening = next((t.i for t in reversed(verb.doc[max(0, i - PARENTHESIS_MAX_TOKENS):i]) if t.text == "("), None)
+        if opening is None or opening == 0:
+            return None
+        i = opening - 1
+    before = verb.doc[i]
     if before.pos_ in ("PROPN", "NOUN", "PRON") and not inside(before.idx, quoted) \
             and paragraph_index(doc_text(verb.doc), before.idx) == paragraph_index(doc_text(verb.doc), verb.idx):
         return before

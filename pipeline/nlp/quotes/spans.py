@@ -22,6 +22,9 @@ from pipeline.nlp.quotes.marks import MARKS, Quotation
 _SENTENCE_END = re.compile(r"(?:[a-z]{3,}|[A-Z][a-z]{4,}|\d)[.!?][ \t]+[A-Z\"\u201c]")
 
 
+# '"You cut jobs" to raise the price': a second part that the sentence goes on after is not
+# the rest of the first quotation but a phrase quoted in a sentence of the reporter's
+_SENTENCE_GOES_ON = re.compile(r"[\"\u201d\u00bb][ \t]+[a-z]")
 # how far past a quotation its own attribution may run: a name with a title and a verb
 OWN_ATTRIBUTION_WINDOW = 80
 # "Yes, we can!" is a sentence; "Stop!" alone is as likely a title or a slogan
@@ -166,6 +169,7 @@ def merge_split(text: str, quotations: list[Quotation]) -> list[Quotation]:
                 and between.rstrip(" \t\"\u201c").endswith((",", ".", ":"))
                 and sum(w.lower().strip(",.:") in SPEECH_FORMS for w in between.split()) == 1
                 and not _own_attribution(text, q)
+                and _SENTENCE_GOES_ON.match(text, q.end) is None
             ):
                 prev.segments.extend(q.segments)
                 continue
