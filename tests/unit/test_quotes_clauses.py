@@ -169,3 +169,14 @@ def test_a_quotation_the_sentence_goes_on_after_is_not_joined_to_the_one_before(
         ("direct", ["The port will reopen"], "said"),
         ("direct", ["Nobody will lose a job"], "added"),
     ]
+
+
+def test_a_split_quotation_is_spoken_by_the_attribution_between_its_parts(nlp):
+    body = ("The council published its transport figures on Monday.\n\n"
+            '"On this basis," Harbour Watch said, "true ferry use is in the mid-30s while bus use is in the low-50s '
+            'after hovering around 60% for several years."\n\n'
+            "Council research director Tomas Hale said that figures from the harbour are far more scrutinized than "
+            "those from the airport.")
+    q = enriched(nlp, body).quotes[0]
+    assert (len(q.segments), cue(q), speaker(q)) == (2, "said", "Harbour Watch")
+    assert q.cue is not None and q.segments[0].end < q.cue.start < q.segments[1].start

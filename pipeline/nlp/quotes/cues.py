@@ -57,7 +57,13 @@ def is_according(tok: Token) -> bool:
 
 
 def find_cue(doc: Doc, q: Quotation, text: str) -> Token | None:
-    """The reporting verb nearest the quotation, in the sentences it starts and ends in."""
+    """The reporting verb nearest the quotation, in the sentences it starts and ends in (for a
+    quotation split by its attribution, the verb in that attribution)."""
+    if len(q.segments) > 1:
+        gap = doc.char_span(q.segments[0][1], q.segments[1][0], alignment_mode="expand")
+        between = next((t for t in gap or [] if is_cue(t)), None)
+        if between is not None:
+            return between
     first, last = sent_of(doc, q.start), sent_of(doc, max(q.end - 1, q.start))
     after = None
     if 0 < q.end < len(text) and text[q.end - 1] in "?!":
