@@ -180,3 +180,8 @@ def test_a_split_quotation_is_spoken_by_the_attribution_between_its_parts(nlp):
     q = enriched(nlp, body).quotes[0]
     assert (len(q.segments), cue(q), speaker(q)) == (2, "said", "Harbour Watch")
     assert q.cue is not None and q.segments[0].end < q.cue.start < q.segments[1].start
+
+
+def test_lets_say_reports_nothing(nlp):
+    a = enriched(nlp, "The ferry plan is simple. Let's say a family of four takes the ferry to the islands every day in August.")
+    assert a.quotes == []

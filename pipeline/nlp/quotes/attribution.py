@@ -20,6 +20,8 @@ from schemas.records import Speaker
 
 # verbs whose object is the one addressed ('warned Lestria to stop'), never an inverted speaker
 ADDRESSING = frozenset({"tell", "ask", "urge", "warn", "advise"})
+# "did n't believe", "let 's say": a clitic the parser took for a subject never names anyone
+_CLITICS = {"n't", "n\u2019t", "'s", "\u2019s", "'re", "\u2019re", "'m", "\u2019m"}
 _NOT_SPEAKERS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "QUANTITY"}  # "63 percent said" speaks
 # "...”― Pamela Padilla" and "PENCE: Well, ..." name the speaker without a verb
 _DASH_CREDIT = re.compile(
@@ -52,7 +54,7 @@ def subject_of(verb: Token, quoted: list[tuple[int, int]] | None = None) -> Toke
                 # hangs on the speaker. "a letter that says ...": not a person; "Saleh, who
                 # declared himself president": no reported clause, so no quote either.
                 return child if child.lower_ == "who" else None
-            if child.ent_type_ in _NOT_SPEAKERS or child.is_space:
+            if child.ent_type_ in _NOT_SPEAKERS or child.is_space or child.lower_ in _CLITICS:
                 continue  # "12:15 p.m. / Donald Trump says": a parse with two subjects
             if child.lower_ == "there" or child.tag_ in ("WP", "WDT"):
                 return None
@@ -84,7 +86,7 @@ def _word_before(verb: Token, quoted: list[tuple[int, int]]) -> Token | None:
             return None
         i = opening - 1
     before = verb.doc[i]
-    if before.pos_ in ("PROPN", "NOUN", "PRON") and not inside(before.idx, quoted) \
+    if before.pos_ in ("PROPN", "NOUN", "PRON") and before.lower_ not in _CLITICS and not inside(before.idx, quoted) \
             and paragraph_index(doc_text(verb.doc), before.idx) == paragraph_index(doc_text(verb.doc), verb.idx):
         return before
     return None
