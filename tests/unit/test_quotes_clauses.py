@@ -185,3 +185,12 @@ def test_a_split_quotation_is_spoken_by_the_attribution_between_its_parts(nlp):
 def test_lets_say_reports_nothing(nlp):
     a = enriched(nlp, "The ferry plan is simple. Let's say a family of four takes the ferry to the islands every day in August.")
     assert a.quotes == []
+
+
+def test_a_participle_after_a_comma_speaks_for_the_subject_of_the_sentence(nlp):
+    body = ("Maria Lopez became harbour chief in 2019.\n\n"
+            "Lopez was defensive when asked about not paying a builder who said he was cheated after he built a pier "
+            "at one of the harbour's docks, saying, \"Maybe he did not do a good job, and I was not happy with his work.\"")
+    q = next(q for q in enriched(nlp, body).quotes if q.kind == "direct")
+    assert (q.text, cue(q), summary(q)[3]) == (
+        "Maybe he did not do a good job, and I was not happy with his work.", "saying", "Maria Lopez")

@@ -109,6 +109,11 @@ def _subject_elsewhere(verb: Token, quoted: list[tuple[int, int]]) -> Token | No
                 return child
     if SPEECH_FORMS.get(verb.lower_) == "ask" and (verb.dep_ == "advcl" or verb.tag_ == "VBN"):
         return None  # 'When asked whether ..., Lopez said': the one who answers did not ask
+    if verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.dep_ == "relcl" and verb.i > 0 \
+            and verb.doc[verb.i - 1].text == "," and verb.sent.root.i != verb.i:
+        # 'X refused to pay an architect who said ..., saying "..."': a participle after a comma
+        # speaks for the sentence's subject, not for the relative clause the parser hung it on
+        return subject_of(verb.sent.root, quoted)
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
         return subject_of(verb.head, quoted)
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
