@@ -194,3 +194,9 @@ def test_a_participle_after_a_comma_speaks_for_the_subject_of_the_sentence(nlp):
     q = next(q for q in enriched(nlp, body).quotes if q.kind == "direct")
     assert (q.text, cue(q), summary(q)[3]) == (
         "Maybe he did not do a good job, and I was not happy with his work.", "saying", "Maria Lopez")
+
+
+def test_a_characterisation_ends_where_the_reporter_says_when_and_where(nlp):
+    a = enriched(nlp, 'Maria Lopez described the plan as a "costly mistake" during a town-hall meeting on Tuesday.')
+    assert [summary(q) for q in a.quotes] == [
+        ("mixed", 'the plan as a "costly mistake"', ['the plan as a "costly mistake"'], "Maria Lopez")]

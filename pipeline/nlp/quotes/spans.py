@@ -11,7 +11,7 @@ import re
 
 from spacy.tokens import Doc, Token
 
-from pipeline.nlp.cues import SPEECH_FORMS
+from pipeline.nlp.cues import CHARACTERISING_FORMS, SPEECH_FORMS
 from pipeline.nlp.quotes.cues import in_reach, is_cue, token_at
 from pipeline.nlp.quotes.doctext import doc_text
 from pipeline.nlp.quotes.marks import MARKS, Quotation
@@ -32,6 +32,8 @@ SENTENCE_MIN_WORDS = 2
 _LEADING_JUNK = ",;:-\u2013\u2014\"\u201d\u00bb"
 # the object of 'tell' is who was told (a person, a programme, a paper), never what was said
 _LISTENER_DEPS = ("dobj", "dative", "iobj")
+# prepositions that open when or where something was said, not what it was called
+_CIRCUMSTANCE_PREPS = {"during", "at", "on", "in", "after", "before", "while", "amid", "following"}
 
 
 def edges(toks: list[Token]) -> list[Token]:
@@ -90,11 +92,26 @@ def make_mixed(q: Quotation, verb: Token) -> bool:
         return False
     end = max(e, q.end)
     text = doc_text(verb.doc)
+    if verb.lower_ in CHARACTERISING_FORMS and end > q.end + 1 and _circumstance_after(verb.doc, text, q.end, end):
+        end = q.end  # 'described the plan as a "costly mistake" during a town-hall meeting': when and where are the reporter's
     closing = re.match(r"[,;:]?[\"\u201d\u00bb]", text[q.end:q.end + 2]) if end == q.end else None
     if closing is not None:
         end += closing.end()  # 'was "the only fair way forward."': the quotation ends at its closing mark
     q.segments, q.kind = [(s, end)], "mixed"
     return True
+
+
+def _circumstance_after(doc: Doc, text: str, closing: int, end: int) -> bool:
+    """True when what follows a characterisation's closing mark says when or where it was made (a
+    time, 'during', 'at', 'on' ... or a dash), and no other quotation follows."""
+    tail = text[closing + 1:end]
+    if any(ch in MARKS for ch in tail):
+        return False
+    first = token_at(doc, closing + 1 + len(tail) - len(tail.lstrip()))
+    if first is None:
+        return False
+    return first.ent_type_ in ("DATE", "TIME") or first.text in ("\u2014", "\u2013", "--") \
+        or (first.dep_ == "prep" and first.lower_ in _CIRCUMSTANCE_PREPS)
 
 
 def embedded(doc: Doc, text: str, q: Quotation, cue: Token) -> bool:
