@@ -10,7 +10,7 @@ from schemas.records import Entity, Speaker
 # an unattributed quotation continues the last speaker within this many paragraph breaks of
 # their quote; further on, the story has moved to someone else
 CONTINUING_MAX_PARAGRAPHS = 2
-_PHRASE_DEPS = {"det", "amod", "compound", "poss", "nmod", "nummod", "case", "prep", "pobj"}
+_PHRASE_DEPS = {"det", "amod", "compound", "poss", "nmod", "nummod", "quantmod", "case", "prep", "pobj"}
 
 
 class SpeakerResolver:

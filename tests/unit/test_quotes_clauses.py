@@ -200,3 +200,10 @@ def test_a_characterisation_ends_where_the_reporter_says_when_and_where(nlp):
     a = enriched(nlp, 'Maria Lopez described the plan as a "costly mistake" during a town-hall meeting on Tuesday.')
     assert [summary(q) for q in a.quotes] == [
         ("mixed", 'the plan as a "costly mistake"', ['the plan as a "costly mistake"'], "Maria Lopez")]
+
+
+def test_a_share_of_people_polled_is_the_speaker(nlp):
+    a = enriched(nlp, "The council asked 2,000 residents about the ferry. About six in 10 said they want the ferry to run "
+                      "all night.")
+    assert [(q.kind, q.text, speaker(q)) for q in a.quotes] == [
+        ("indirect", "they want the ferry to run all night", "About six in 10")]

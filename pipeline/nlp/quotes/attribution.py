@@ -44,6 +44,7 @@ def subject_of(verb: Token, quoted: list[tuple[int, int]] | None = None) -> Toke
     ``"My apologies," Quick said`` the parser may make "apologies" the subject."""
     quoted = quoted or []
     skipped = False
+    counted = None  # 'six in 10 said': a number of people, the speaker when no other subject is found
     for child in verb.children:
         if quoted and inside(child.idx, quoted):
             skipped = skipped or child.dep_ in ("nsubj", "nsubjpass")
@@ -54,11 +55,16 @@ def subject_of(verb: Token, quoted: list[tuple[int, int]] | None = None) -> Toke
                 # hangs on the speaker. "a letter that says ...": not a person; "Saleh, who
                 # declared himself president": no reported clause, so no quote either.
                 return child if child.lower_ == "who" else None
+            if child.ent_type_ == "CARDINAL" and child.dep_ == "nsubj" and counted is None:
+                counted = child
+                continue
             if child.ent_type_ in _NOT_SPEAKERS or child.is_space or child.lower_ in _CLITICS:
                 continue  # "12:15 p.m. / Donald Trump says": a parse with two subjects
             if child.lower_ == "there" or child.tag_ in ("WP", "WDT"):
                 return None
             return child
+    if counted is not None:
+        return counted
     if verb.dep_ == "relcl":
         return None
     found = _subject_elsewhere(verb, quoted)
