@@ -207,3 +207,11 @@ def test_a_share_of_people_polled_is_the_speaker(nlp):
                       "all night.")
     assert [(q.kind, q.text, speaker(q)) for q in a.quotes] == [
         ("indirect", "they want the ferry to run all night", "About six in 10")]
+
+
+def test_the_one_made_to_speak_is_the_speaker(nlp):
+    a = enriched(nlp, "Maria Lopez runs the ferry company.\n\n"
+                      "At the hearing, Tomas Hale got Lopez to admit that the ferry had been late every day in March.")
+    assert [summary(q) for q in a.quotes] == [
+        ("indirect", "the ferry had been late every day in March", ["the ferry had been late every day in March"],
+         "Maria Lopez")]

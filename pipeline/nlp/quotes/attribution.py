@@ -120,6 +120,13 @@ def _subject_elsewhere(verb: Token, quoted: list[tuple[int, int]]) -> Token | No
         # 'X refused to pay an architect who said ..., saying "..."': a participle after a comma
         # speaks for the sentence's subject, not for the relative clause the parser hung it on
         return subject_of(verb.sent.root, quoted)
+    if verb.dep_ == "xcomp":
+        # 'got him to admit ...', 'pressed the mayor to explain ...': the one made to speak is
+        # the object of the verb above, not its subject
+        obj = next((c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i), None)
+        if obj is not None and obj.pos_ in ("PROPN", "PRON") and obj.lower_ not in ("this", "that", "it") \
+                and not (quoted and inside(obj.idx, quoted)):
+            return obj
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
         return subject_of(verb.head, quoted)
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
