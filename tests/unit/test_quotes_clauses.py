@@ -215,3 +215,9 @@ def test_the_one_made_to_speak_is_the_speaker(nlp):
     assert [summary(q) for q in a.quotes] == [
         ("indirect", "the ferry had been late every day in March", ["the ferry had been late every day in March"],
          "Maria Lopez")]
+
+
+def test_an_announcement_reports_what_is_announced(nlp):
+    a = enriched(nlp, "The harbour authority announced a new ferry route to the northern islands.")
+    assert [(q.kind, q.text, cue(q), speaker(q)) for q in a.quotes] == [
+        ("indirect", "a new ferry route to the northern islands", "announced", "The harbour authority")]

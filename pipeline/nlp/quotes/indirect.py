@@ -19,6 +19,8 @@ from pipeline.nlp.quotes.spans import clause_span, edges
 _NOT_INDIRECT = {"continue", "respond", "agree"}
 # verbs of commitment: what they report is the infinitive ('vowed to cut taxes')
 _PROMISES = {"promise", "pledge", "vow"}
+# verbs whose object is itself the news they report ('announced a new route')
+_ANNOUNCEMENTS = {"announce"}
 _FINITE = ("VBD", "VBZ", "VBP")
 _WH_TAGS = ("WDT", "WP", "WP$", "WRB")  # 'asked which ...', 'who ...', 'whose ...', 'why ...'
 
@@ -161,6 +163,12 @@ def _object_content(verb: Token) -> tuple[int, int] | None:
     if verb.tag_ not in _FINITE:
         return None
     kind = SPEECH_FORMS.get(verb.lower_)
+    if kind in _ANNOUNCEMENTS:
+        # 'announced a new ferry route to the islands': what is announced is the news itself
+        obj = next((c for c in verb.rights if c.dep_ == "dobj" and in_reach(c, verb)), None)
+        if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
+            toks = edges([t for t in obj.subtree if in_reach(t, verb)])
+            return (toks[0].idx, toks[-1].idx + len(toks[-1])) if toks else None
     xcomp = next((c for c in verb.rights if c.dep_ == "xcomp" and in_reach(c, verb)), None)
     if xcomp is None or kind not in _PROMISES | ADDRESSING:
         return None
