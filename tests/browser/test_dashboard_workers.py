@@ -175,6 +175,8 @@ def test_a_crash_looping_worker_is_red_with_its_last_exit(dash_group, trouble, p
     assert found, reason
     assert CRASH_KILLS <= int(found.group(1)) <= len(trouble.kills) and found.group(2) == trouble.crash_name
     assert f"{trouble.crash_name} is crash-looping" in p.text_content("#workers-alert")
+    # it publishes nothing: the two workers report, the crash-looping process is counted apart
+    assert p.text_content("#workers-count") == "2 of 2 worker(s) reporting, 1 supervised process(es) down"
     restarts = int(row.locator("td").nth(3).locator(".count").text_content())
     assert CRASH_KILLS <= restarts <= len(trouble.kills)
     assert "last exit: killed by SIGKILL" in row.locator("td").nth(3).text_content()

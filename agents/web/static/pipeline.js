@@ -114,8 +114,12 @@ function renderArticles(articles) {
 
 export function render(view) {
   $("#status").textContent = "live, updated " + fmtTime(view.at);
-  const live = view.workers.filter((w) => w.state !== "silent").length;
-  $("#workers-count").textContent = `${live} of ${view.workers.length} worker(s) reporting`;
+  // rows from a supervisor's status alone (no figures published: down or never up) are not workers reporting
+  const published = view.workers.filter((w) => w.at !== null && w.at !== undefined);
+  const live = published.filter((w) => w.state !== "silent").length;
+  const down = view.workers.length - published.length;
+  $("#workers-count").textContent = `${live} of ${published.length} worker(s) reporting` +
+    (down ? `, ${down} supervised process(es) down` : "");
   renderWorkers(view.workers);
   renderAgents(view.agents);
   renderLag(view.lag || {});
