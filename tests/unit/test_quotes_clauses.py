@@ -221,3 +221,9 @@ def test_an_announcement_reports_what_is_announced(nlp):
     a = enriched(nlp, "The harbour authority announced a new ferry route to the northern islands.")
     assert [(q.kind, q.text, cue(q), speaker(q)) for q in a.quotes] == [
         ("indirect", "a new ferry route to the northern islands", "announced", "The harbour authority")]
+
+
+def test_a_report_of_figures_reports_them(nlp):
+    a = enriched(nlp, "The ferry company reported a small loss for the third quarter.")
+    assert [(q.kind, q.text, cue(q), speaker(q)) for q in a.quotes] == [
+        ("indirect", "a small loss for the third quarter", "reported", "The ferry company")]

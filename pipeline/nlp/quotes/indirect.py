@@ -19,8 +19,8 @@ from pipeline.nlp.quotes.spans import clause_span, edges
 _NOT_INDIRECT = {"continue", "respond", "agree"}
 # verbs of commitment: what they report is the infinitive ('vowed to cut taxes')
 _PROMISES = {"promise", "pledge", "vow"}
-# verbs whose object is itself the news they report ('announced a new route')
-_ANNOUNCEMENTS = {"announce"}
+# verbs whose object is itself the news they report ('announced a new route', 'reported a loss')
+_ANNOUNCEMENTS = {"announce", "report"}
 _FINITE = ("VBD", "VBZ", "VBP")
 _WH_TAGS = ("WDT", "WP", "WP$", "WRB")  # 'asked which ...', 'who ...', 'whose ...', 'why ...'
 
