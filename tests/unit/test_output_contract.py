@@ -8,8 +8,9 @@ import orjson
 import pytest
 from pydantic import BaseModel
 
-from pipeline.enrich import enrich_batch, quote_records
+from pipeline.enrich import enrich_batch
 from pipeline.errors import PipelineError
+from pipeline.fanout import quote_records
 from pipeline.messages import dead_letter, encode, parse_raw_message
 from pipeline.normalise import normalise
 from pipeline.sources.files import FileSource
