@@ -10,12 +10,14 @@ from newswire.cli.common import err as _err
 
 def cmd_train_ner(args: argparse.Namespace) -> int:
     from pipeline.nlp.ner.conll import ConllFormatError
-    from pipeline.nlp.ner.train import MODEL_DIR, train_ner
+    from pipeline.nlp.ner.train import MODEL_DIR, REHEARSAL_RATIO, train_ner
 
     try:
         figures = train_ner(Path(args.conll), output=Path(args.output) if args.output else MODEL_DIR,
                             workdir=Path(args.workdir) if args.workdir else None,
                             dev=Path(args.dev) if args.dev else None, seed=args.seed, max_steps=args.max_steps,
+                            rehearsal=Path(args.rehearsal) if args.rehearsal else None,
+                            rehearsal_ratio=REHEARSAL_RATIO if args.rehearsal_ratio is None else args.rehearsal_ratio,
                             log=_err)
     except (FileNotFoundError, ConllFormatError) as exc:
         _err(f"newswire train ner: {exc}")
@@ -34,6 +36,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     n.add_argument("--dev", metavar="FILE", help="development file (default: eng.testa next to the training file)")
     n.add_argument("--output", metavar="DIR", help="where the model goes (default: the package's pipeline/nlp/ner/model)")
     n.add_argument("--workdir", metavar="DIR", help="converted corpora and checkpoints (default: a new temporary folder)")
+    n.add_argument("--rehearsal", metavar="DIR",
+                   help="folder of .txt news stories tagged by the small model and mixed in (default: "
+                        "polnear/train/text beside the CoNLL folder)")
+    n.add_argument("--rehearsal-ratio", type=float, metavar="R",
+                   help="rehearsal words per CoNLL word (default: the shipped model's; 0 = CoNLL alone)")
     n.add_argument("--seed", type=int, help="random seed (default: the config's)")
     n.add_argument("--max-steps", type=int, help="training steps (default: the config's)")
     n.set_defaults(fn=cmd_train_ner)

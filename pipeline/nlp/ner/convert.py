@@ -32,6 +32,7 @@ BATCH_SIZE = 32  # small-model batch: CoNLL documents are short
 class ConvertStats:
     docs: int = 0
     names: int = 0
+    words: int = 0
     dropped: int = 0  # names whose characters could not be aligned onto the normalised text
     labels: Counter[str] = field(default_factory=Counter)
     kept_from_small: Counter[str] = field(default_factory=Counter)
@@ -89,6 +90,7 @@ def convert(conll_path: Path, out_path: Path, small: Language,
     for conll, article, small_doc in zip(docs, articles, small.pipe(views, batch_size=BATCH_SIZE), strict=True):
         db.add(_training_doc(conll, small_doc, article.text, stats))
         stats.docs += 1
+        stats.words += sum(not t.is_space for t in small_doc)
         if progress and stats.docs % 200 == 0:
             progress(f"  {conll_path.name}: {stats.docs}/{len(docs)} documents")
     out_path.parent.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,8 @@ _ORG_NOUNS = (
     "supermarket|chain|operator|producer|brewer|publisher|broadcaster|network|regulator|watchdog|agency|"
     "club|subsidiary|conglomerate|corporation|start-up|startup|exchange|label|studio|consortium|utility"
 )
-_BEFORE = re.compile(rf"(?:\b(?:{_ORG_NOUNS})|\bshares (?:in|of))\s+$", re.IGNORECASE)
+_BEFORE = re.compile(  # "oil giant Yukos", "cable firms NTL and Telewest", "shares in Yukos"
+    rf"(?:\b(?i:{_ORG_NOUNS})s?(?:\s+[A-Z][\w&.-]*\s+(?:and|or|&))?|\b(?i:shares (?:in|of)))\s+$")
 _AFTER = re.compile(
     r"^(?:'s|\u2019s)?\s+(?:shares|shareholders|stock|boss|bosses|unit|subsidiary|subsidiaries|employees|headquarters|"
     r"Inc|Ltd|plc|PLC|Corp|Corporation|Holdings|AG|SA|NV)\b"
