@@ -75,15 +75,18 @@ class EmbeddedBroker:
         env = {**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn")}
         self.process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env,
                                         start_new_session=True)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise BrokerError(f"embedded broker exited with code {self.process.returncode}")
-            if port_open(self.host, self.port):
-                return self
-            time.sleep(0.1)
-        self.stop()
-        raise BrokerError(f"embedded broker did not answer on {self.bootstrap} within {timeout:.0f}s")
+        try:  # stopped on any way out but success: Ctrl-C or SIGTERM during start-up included
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise BrokerError(f"embedded broker exited with code {self.process.returncode}")
+                if port_open(self.host, self.port):
+                    return self
+                time.sleep(0.1)
+            raise BrokerError(f"embedded broker did not answer on {self.bootstrap} within {timeout:.0f}s")
+        except BaseException:
+            self.stop()
+            raise
 
     def stop(self, timeout: float = 10.0) -> None:
         proc, self.process = self.process, None

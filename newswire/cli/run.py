@@ -20,13 +20,13 @@ def cmd_broker(args: argparse.Namespace) -> int:
 
     s = get_settings()
     signal.signal(signal.SIGTERM, _interrupt)  # like Ctrl-C: the broker process must not outlive us
-    with EmbeddedBroker(s.broker_host, args.port or s.broker_port) as broker:
-        _err(f"embedded Kafka broker (Tansu) on {broker.bootstrap}; Ctrl-C to stop")
-        try:
+    try:  # a signal may come while the broker is still starting: its __exit__ stops it all the same
+        with EmbeddedBroker(s.broker_host, args.port or s.broker_port) as broker:
+            _err(f"embedded Kafka broker (Tansu) on {broker.bootstrap}; Ctrl-C to stop")
             while broker.process and broker.process.poll() is None:
                 time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
+    except KeyboardInterrupt:
+        pass
     return 0
 
 
