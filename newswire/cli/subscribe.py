@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from contextlib import aclosing
 
 import orjson
 
@@ -34,18 +35,22 @@ def cmd_subscribe(args: argparse.Namespace) -> int:
 
     async def main() -> None:
         count = 0
-        async for value in subscribe_raw(s, topic, filters, group=args.group, done_on_yield=True,
-                                         from_beginning=args.from_beginning or since is not None,
-                                         idle_timeout=args.timeout, keep_duplicates=args.keep_duplicates,
-                                         report=lambda line: _err(f"newswire subscribe: {line}")):
-            if args.format == "text":
-                render(orjson.loads(value))
-            else:
-                sys.stdout.buffer.write(value + b"\n")
-                sys.stdout.buffer.flush()
-            count += 1
-            if args.limit and count >= args.limit:
-                return
+        # closed here, while the consumer's connections still run: left to asyncio.run's clean-up,
+        # the last offset commit went out after those tasks were cancelled and waited 40 s for
+        # an answer that never came (`--limit 2` took 45 s to exit)
+        async with aclosing(subscribe_raw(s, topic, filters, group=args.group, done_on_yield=True,
+                                          from_beginning=args.from_beginning or since is not None,
+                                          idle_timeout=args.timeout, keep_duplicates=args.keep_duplicates,
+                                          report=lambda line: _err(f"newswire subscribe: {line}"))) as values:
+            async for value in values:
+                if args.format == "text":
+                    render(orjson.loads(value))
+                else:
+                    sys.stdout.buffer.write(value + b"\n")
+                    sys.stdout.buffer.flush()
+                count += 1
+                if args.limit and count >= args.limit:
+                    return
 
     try:
         asyncio.run(main())
