@@ -8,13 +8,17 @@ drifts by 10-25% over minutes, so only interleaved runs compare):
 - ``sm``: ``spacy.load("en_core_web_sm")`` with every component, what a user would write;
 - ``sm-as-loaded``: the small model as newswire loaded it before the news NER (lemmatizer off);
 - ``news``: ``load_model()``, the default pipeline now.
-Reported: mean articles/s per pipeline, the ratio of each to ``sm``, and peak RSS.
+Reported: mean articles/s per pipeline, the ratio of each to ``sm``, and peak RSS; also the
+same per CPU-second of the timed process (``time.process_time``), which other jobs on a shared
+machine disturb far less than wall time: with a load average of 5 on 2 cores, wall-time rounds
+of one pipeline varied 2.4x while CPU times of interleaved rounds stayed within 2-8%.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -48,13 +52,24 @@ def run_one(which: str, limit: int) -> dict:
     else:
         nlp = load_model()
     list(nlp.pipe(data[:16], batch_size=BATCH_SIZE))
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in nlp.pipe(data, batch_size=BATCH_SIZE):
         pass
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     with open("/proc/self/status") as f:
         hwm = next(int(line.split()[1]) for line in f if line.startswith("VmHWM"))
-    return {"pipeline": which, "articles_per_s": round(len(data) / seconds, 2), "peak_rss_mb": round(hwm / 1024, 1)}
+    return {"pipeline": which, "articles_per_s": round(len(data) / seconds, 2),
+            "articles_per_cpu_s": round(len(data) / cpu, 2), "peak_rss_mb": round(hwm / 1024, 1)}
+
+
+def child_env() -> dict[str, str]:
+    """The BLAS threads of the pipeline's NLP child (pipeline/nlp_process.py): with OpenBLAS's
+    default of one thread per core, ``news`` (load_model puts the models on OpenBLAS) would
+    run on both cores while ``sm`` (BLIS) runs on one, and articles/s would compare thread
+    counts, not pipelines."""
+    from pipeline.nlp_process import CHILD_BLAS_THREADS
+
+    return {**os.environ, "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", str(CHILD_BLAS_THREADS))}
 
 
 def main() -> None:
@@ -71,15 +86,20 @@ def main() -> None:
     for r in range(args.rounds):
         for p in PIPELINES:
             out = subprocess.run([sys.executable, "-m", "bench.ner_speed", "--one", p, "--limit", str(args.limit)],
-                                 check=True, capture_output=True, text=True).stdout
+                                 check=True, capture_output=True, text=True, env=child_env()).stdout
             runs[p].append(json.loads(out.strip().splitlines()[-1]))
-            print(f"round {r + 1}: {p:13s} {runs[p][-1]['articles_per_s']:6.2f} articles/s", file=sys.stderr, flush=True)
+            print(f"round {r + 1}: {p:13s} {runs[p][-1]['articles_per_s']:6.2f} articles/s, "
+                  f"{runs[p][-1]['articles_per_cpu_s']:6.2f} per CPU-s", file=sys.stderr, flush=True)
     mean = {p: statistics.mean(x["articles_per_s"] for x in runs[p]) for p in PIPELINES}
+    cpu = {p: statistics.mean(x["articles_per_cpu_s"] for x in runs[p]) for p in PIPELINES}
     result = {
         "articles": args.limit, "rounds": args.rounds,
         "articles_per_s": {p: round(mean[p], 2) for p in PIPELINES},
         "runs": {p: [x["articles_per_s"] for x in runs[p]] for p in PIPELINES},
         "ratio_to_sm": {p: round(mean[p] / mean["sm"], 3) for p in PIPELINES},
+        "articles_per_cpu_s": {p: round(cpu[p], 2) for p in PIPELINES},
+        "cpu_ratio_to_sm": {p: round(cpu[p] / cpu["sm"], 3) for p in PIPELINES},
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "peak_rss_mb": {p: max(x["peak_rss_mb"] for x in runs[p]) for p in PIPELINES},
     }
     print(json.dumps(result, indent=2))
