@@ -132,6 +132,9 @@ def dash_group_fixture(broker, tmp_path_factory):
         "NEWSWIRE_DATA_DIR": str(data),
         "NEWSWIRE_INGEST_TOKEN": INGEST_TOKEN,
         "NEWSWIRE_ARCHIVE_GROUP": f"dash-archive-{tag}",
+        # the dashboard calls a worker stalled after half of this: 20 s instead of the default's
+        # 45 s of a test waiting (tests/browser/test_dashboard_workers.py)
+        "NEWSWIRE_STALL_TIMEOUT": "40",
         **{f"NEWSWIRE_TOPIC_{t.upper()}": f"dash-{tag}.{t}"
            for t in ("raw", "normalised", "enriched", "quotes", "deadletter")},
     }
