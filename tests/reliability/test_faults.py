@@ -52,8 +52,9 @@ def test_kill_9_at_random_moments_loses_nothing(own_broker, tmp_path):
 
 def test_two_workers_one_killed_the_other_takes_over(own_broker, tmp_path):
     workers = Workers(own_broker.url, tmp_path)
-    a = workers.start()
-    workers.start()
+    a, b = workers.start(wait=False), workers.start(wait=False)  # both start at once
+    workers.wait_ready(a)
+    workers.wait_ready(b)
     time.sleep(3)
     sender = threading.Thread(target=send, args=(own_broker.bootstrap, range(600)))
     sender.start()
@@ -68,19 +69,24 @@ def test_two_workers_one_killed_the_other_takes_over(own_broker, tmp_path):
     assert figures["lost"] == 0, figures["lost_ids"]
 
 
-def test_broker_paused_20s_workers_recover(own_broker, tmp_path):
+# Twice the harness' session timeout (6 s): the group loses every member while the broker is
+# frozen, and must rebuild itself when it comes back.
+BROKER_FROZEN_S = 12
+
+
+def test_broker_paused_workers_recover(own_broker, tmp_path):
     workers = Workers(own_broker.url, tmp_path)
     workers.start()
     try:
         send(own_broker.bootstrap, range(0, 200))
         own_broker.pause()
-        time.sleep(20)
+        time.sleep(BROKER_FROZEN_S)
         own_broker.resume()
         send(own_broker.bootstrap, range(200, 400))
         figures = account(own_broker.bootstrap, range(0, 400), timeout=240)
     finally:
         workers.stop_all()
-    report("broker SIGSTOP 20 s", figures)
+    report(f"broker SIGSTOP {BROKER_FROZEN_S} s", figures)
     assert figures["lost"] == 0, figures["lost_ids"]
 
 
