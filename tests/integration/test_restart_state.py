@@ -21,14 +21,10 @@ STORY = ("VALMORA (Reuters) - Dockworkers at the port of Valmora returned to wor
          "deal included a pay rise of six percent over two years, and the port authority confirmed the agreement.")
 
 
-def spawn_worker(env, port):
-    return subprocess.Popen([sys.executable, "-m", "newswire", "worker", "-l", "warn"],
+def start_worker(env, port):
+    proc = subprocess.Popen([sys.executable, "-m", "newswire", "worker", "-l", "warn"],
                             env={**env, "NEWSWIRE_WEB_PORT": str(port)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def start_worker(env, port):
-    proc = spawn_worker(env, port)
     wait_ready(port, proc)
     return proc
 
@@ -48,12 +44,10 @@ def test_duplicate_detector_survives_restart_and_dashboard_sees_both_workers(bro
     run(collect(broker.bootstrap, "news.enriched", lambda rs: any(v["id"] == "orig" for _, v in rs)))
     stop(first)
 
+    second = start_worker(env, port)
     other_port = free_port()
-    # the restarted worker and a second one start together (one start-up's wait, not two)
-    second, third = spawn_worker(env, port), spawn_worker(env, other_port)
+    third = start_worker(env, other_port)
     try:
-        wait_ready(port, second)
-        wait_ready(other_port, third)
         # any worker's API shows the whole group (stats travel through a global table); waiting
         # for it also lets the rebalance settle before the copy is sent
         deadline = time.monotonic() + 60

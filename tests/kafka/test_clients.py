@@ -49,6 +49,7 @@ def test_librdkafka_produces_and_consumes_in_a_group(kafka_cluster, cluster_pipe
     consumer = Consumer(config)
     consumer.subscribe(["news.enriched"])
     got: dict[str, dict] = {}
+    committed_here: set[int] = set()  # partitions this consumer committed an offset on
     deadline = time.monotonic() + 180
     try:
         while set(ids) - got.keys() and time.monotonic() < deadline:
@@ -60,6 +61,7 @@ def test_librdkafka_produces_and_consumes_in_a_group(kafka_cluster, cluster_pipe
                 got[record["id"]] = record
                 assert msg.key().decode() == record["id"]
             consumer.commit(msg, asynchronous=False)
+            committed_here.add(msg.partition())
         assignment = consumer.assignment()
     finally:
         consumer.close()
@@ -68,7 +70,10 @@ def test_librdkafka_produces_and_consumes_in_a_group(kafka_cluster, cluster_pipe
     for record in got.values():
         assert record["dateline"]["location"] == "OSLO"
         assert any(q["speaker"] and q["speaker"]["name"] == "Ingrid Dahl" for q in record["quotes"])
-    # Kafka's own tool sees the group's commits
+    # Kafka's own tool sees the group's commits: on every partition this consumer committed on (the
+    # loop stops at the 20th id, so a partition whose records it had not reached yet has none)
     committed = consumer_groups(kafka_cluster, group)
-    assert {tp for tp in committed if tp[0] == "news.enriched"} == {("news.enriched", p) for p in range(4)}
+    assert committed_here
+    assert {tp for tp in committed if tp[0] == "news.enriched" and committed[tp]["current"] is not None} \
+        == {("news.enriched", p) for p in committed_here}
     assert sum(row["current"] or 0 for row in committed.values()) > 0
