@@ -40,6 +40,13 @@ def wire_stories() -> list[Path]:
     return stories
 
 
+def all_own_stories() -> list[Path]:
+    """Every story file of ours (wire fixture, desk fixtures, demo feed), plus the seed when here:
+    the texts the tests that compare two ways of enriching run on."""
+    paths = [FIXTURES / "wire_story.txt", *sorted((FIXTURES / "desks").rglob("*.txt")), *sorted(DEMO.glob("*.txt"))]
+    return [*paths, SEED] if SEED.exists() else paths
+
+
 # The dashboard tests' session fixtures (one Chromium, one two-worker group), shared by
 # tests/browser and tests/integration: defined once here, so each exists once per session.
 from tests.dashboard_group import browser_fixture, dash_group_fixture  # noqa: E402, F401

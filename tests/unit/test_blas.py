@@ -10,7 +10,7 @@ from pipeline.enrich import enrich_batch
 from pipeline.nlp.blas import OpenBlasOps, use_openblas
 from pipeline.normalise import normalise
 from pipeline.sources import Rejected, read_all
-from tests.conftest import DEMO, FIXTURES, SEED
+from tests.conftest import all_own_stories
 
 
 @pytest.mark.parametrize(("trans1", "trans2"), [(False, False), (True, False), (False, True), (True, True)])
@@ -35,9 +35,7 @@ def _set_ops(nlp, ops) -> None:
 
 
 def test_records_are_the_same_with_either_blas(nlp):
-    paths = [FIXTURES / "wire_story.txt", *sorted((FIXTURES / "desks").rglob("*.txt")), *sorted(DEMO.glob("*.txt"))]
-    if SEED.exists():
-        paths.append(SEED)
+    paths = all_own_stories()
     articles = [normalise(a) for a in read_all([str(p) for p in paths]) if not isinstance(a, Rejected)]
     assert len(articles) == len(paths)
 

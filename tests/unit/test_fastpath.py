@@ -7,8 +7,6 @@ The same comparison on the PolNeAR and CoNLL dev splits is in the README ("Perfo
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from spacy.tokens import Doc
 
@@ -19,12 +17,7 @@ from pipeline.nlp.view import tagger_view
 from pipeline.normalise import normalise
 from pipeline.sources import Rejected, read_all
 from schemas.records import NormalisedArticle
-from tests.conftest import DEMO, FIXTURES, SEED
-
-
-def stories() -> list[Path]:
-    paths = [FIXTURES / "wire_story.txt", *sorted((FIXTURES / "desks").rglob("*.txt")), *sorted(DEMO.glob("*.txt"))]
-    return [*paths, SEED] if SEED.exists() else paths
+from tests.conftest import all_own_stories
 
 
 def records(articles: list[NormalisedArticle], nlp, fast: bool) -> list[dict]:
@@ -38,7 +31,7 @@ def records(articles: list[NormalisedArticle], nlp, fast: bool) -> list[dict]:
 
 
 def test_fast_and_full_records_are_equal(nlp):
-    paths = stories()
+    paths = all_own_stories()
     articles = [normalise(a) for a in read_all([str(p) for p in paths]) if not isinstance(a, Rejected)]
     assert len(articles) == len(paths) >= 16
     full, fast = records(articles, nlp, fast=False), records(articles, nlp, fast=True)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
 
 from pipeline.nlp.posrules import compile_rules
-from tests.conftest import DEMO, FIXTURES, SEED
+from tests.conftest import all_own_stories
 
 # Sentences we wrote for the ruler's special cases: "but" as an adverb, auxiliaries, "that" as a
 # relative pronoun, expletive "there is", subordinating "if", whitespace tokens, "do" as a verb.
@@ -23,10 +21,7 @@ OWN = [
 
 
 def texts() -> list[str]:
-    paths = [FIXTURES / "wire_story.txt", *sorted((FIXTURES / "desks").rglob("*.txt")), *sorted(DEMO.glob("*.txt"))]
-    if SEED.exists():
-        paths.append(SEED)
-    return OWN + [Path(p).read_text() for p in paths]
+    return OWN + [p.read_text() for p in all_own_stories()]
 
 
 @pytest.fixture(scope="module")
