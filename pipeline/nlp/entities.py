@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 from pipeline.nlp.gazetteer import city_country, country_code
 from pipeline.nlp.ner.descriptors import looks_like_organisation, looks_like_place, media_names
 from pipeline.nlp.ner.headline import capitalised_words, casing_artefact, title_cased
+from pipeline.nlp.ner.works import relabel_work
 from schemas.records import Entity, Mention, NormalisedArticle
 
 NAMED_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE"}
@@ -204,6 +205,7 @@ def canonical_entities(doc: Doc, article: NormalisedArticle) -> list[Entity]:
             label = "ORG"  # "Yukos said" reads like a surname; "oil giant Yukos" settles it
         elif label in ("ORG", "PERSON") and looks_like_place(text, spans):
             label = "GPE"  # "the holdout Panjshir province"
+        label = relabel_work(label, key, text, spans)  # "his album Musicology", "an Oscar"
         name = max((text[m.start: m.end] for m in ms), key=lambda s: (len(s.split()), not s.isupper(), len(s)))
         name = _LEADING.sub("", name)
         if name.isupper() and len(name) > 4 and "." not in name:
