@@ -144,6 +144,9 @@ async def subscribe_records(
         group_id=group,  # None: a plain reader of every partition, no group to join (fast)
         enable_auto_commit=False,
         auto_offset_reset="earliest" if (from_beginning or group) else "latest",
+        # a reader that died hands its partitions on after the same time as a worker would
+        session_timeout_ms=int(settings.session_timeout * 1000),
+        heartbeat_interval_ms=int(min(3.0, settings.session_timeout / 3) * 1000),
         **settings.kafka_client_options(),
     )
     await _start(consumer, settings)

@@ -20,7 +20,7 @@ import orjson
 import pytest
 
 from pipeline.broker import free_port
-from tests.helpers import collect, produce, run
+from tests.helpers import collect, collect_all, produce, run
 
 ROOT = Path(__file__).resolve().parent.parent
 INGEST_TOKEN = "dash-ingest-token"
@@ -67,10 +67,9 @@ class Group:
         with urllib.request.urlopen(self.url(path, worker), timeout=10) as r:
             return orjson.loads(r.read())
 
-    def records(self, topic: str, settle_s: float = 4.0) -> list:
-        """Every record on one of the group's topics now (read until ``settle_s`` passes)."""
-        return run(collect(self.bootstrap, self.env[f"NEWSWIRE_TOPIC_{topic.upper()}"], lambda rs: False,
-                           timeout=settle_s))
+    def records(self, topic: str) -> list:
+        """Every record on one of the group's topics now."""
+        return run(collect_all(self.bootstrap, self.env[f"NEWSWIRE_TOPIC_{topic.upper()}"]))
 
     def articles_now(self) -> list[dict]:
         """Each article enriched so far, once: other tests (replays) add to the feed."""

@@ -42,6 +42,41 @@ async def collect(bootstrap: str, topic: str, until, timeout: float = 60.0, head
         await consumer.stop()
 
 
+async def collect_all(bootstrap: str, topic: str, timeout: float = 60.0, headers: bool = False) -> list:
+    """Every record on ``topic`` now: read from the beginning until each partition's position
+    reaches the high watermark of the latest fetch.
+
+    The fetch high watermark, not ListOffsets: the embedded broker under-reports the latter
+    (tests/integration/test_tansu_end_offsets.py). This replaces waiting a fixed few seconds
+    for "everything there is", which cost the suite seconds on every call.
+    """
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
+                                group_id=None, enable_auto_commit=False)
+    await consumer.start()
+    records: list = []
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            batch = await consumer.getmany(timeout_ms=200)
+            for msgs in batch.values():
+                for m in msgs:
+                    records.append((m.key, _decode(m.value), dict(m.headers)) if headers else (m.key, _decode(m.value)))
+            assigned = consumer.assignment()
+            if assigned and not batch and await _at_end(consumer, assigned):
+                return records
+        raise TimeoutError(f"{topic}: not read to its end in {timeout}s ({len(records)} records)")
+    finally:
+        await consumer.stop()
+
+
+async def _at_end(consumer: AIOKafkaConsumer, partitions: set) -> bool:
+    for tp in partitions:
+        high = consumer.highwater(tp)
+        if high is None or await consumer.position(tp) < high:
+            return False
+    return True
+
+
 def _decode(value: bytes | None) -> dict:
     """JSON records as dicts; anything else (the malformed inputs tests send) kept raw."""
     try:

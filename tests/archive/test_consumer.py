@@ -29,7 +29,9 @@ DEAD = 5
 def archive_env(broker, store_url: str, uid: str) -> dict[str, str]:
     return {**os.environ, "NEWSWIRE_BROKER": broker.url, "NEWSWIRE_TOPIC_ENRICHED": f"arch-enriched-{uid}",
             "NEWSWIRE_TOPIC_DEADLETTER": f"arch-dead-{uid}", "NEWSWIRE_ARCHIVE_GROUP": f"archive-{uid}",
-            "NEWSWIRE_ARCHIVE_URL": store_url, "NEWSWIRE_ARCHIVE_BATCH": "25"}
+            "NEWSWIRE_ARCHIVE_URL": store_url, "NEWSWIRE_ARCHIVE_BATCH": "25",
+            # the killed archive's group membership expires after 6 s, not 10: the restart waits that long
+            "NEWSWIRE_SESSION_TIMEOUT": "6"}
 
 
 def articles(start: int, stop: int) -> list[tuple[bytes | None, bytes]]:
