@@ -68,7 +68,14 @@ class SpeakerResolver:
         return None
 
     def resolve(self, head: Token, before: int) -> Speaker:
-        if head.lower_ == "who" and head.head.dep_ == "relcl" and head.head.head is not head.head:
+        if head.tag_ == "WDT" and head.head.dep_ != "relcl" and head.i > 0:
+            # 'the Chicago Police Department, which reported ...' misparsed: the noun just before
+            prev = head.doc[head.i - 2] if head.doc[head.i - 1].text == "," and head.i > 1 else head.doc[head.i - 1]
+            antecedent = self.resolve(prev, before) if prev.pos_ in ("NOUN", "PROPN") else None
+            return Speaker(start=head.idx, end=head.idx + len(head), text=head.text,
+                           name=antecedent.name if antecedent else None,
+                           entity_id=antecedent.entity_id if antecedent else None)
+        if (head.lower_ == "who" or head.tag_ == "WDT") and head.head.dep_ == "relcl" and head.head.head is not head.head:
             # the mention is "who"; the name is that of the noun the clause hangs on
             antecedent = self.resolve(head.head.head, before)
             return Speaker(start=head.idx, end=head.idx + len(head), text=head.text,

@@ -167,7 +167,7 @@ def test_a_quotation_the_sentence_goes_on_after_is_not_joined_to_the_one_before(
     a = enriched(nlp, '"The port will reopen," Maria Lopez said. "Nobody will lose a job" after the strike, she added.')
     assert [(q.kind, [s.text for s in q.segments], cue(q)) for q in a.quotes] == [
         ("direct", ["The port will reopen"], "said"),
-        ("direct", ["Nobody will lose a job"], "added"),
+        ("mixed", ['"Nobody will lose a job" after the strike'], "added"),  # the sentence it goes on in
     ]
 
 

@@ -135,6 +135,12 @@ def _subject_elsewhere(verb: Token, quoted: list[tuple[int, int]]) -> Token | No
     return None
 
 
+def relative_subject(verb: Token) -> Token | None:
+    """'the police department, which reported "..."': the relative pronoun is the mention (its
+    name is the noun the clause hangs on)."""
+    return next((c for c in verb.children if c.dep_ == "nsubj" and c.tag_ == "WDT" and c.lower_ == "which"), None)
+
+
 def credited(text: str, q: Quotation, resolver: SpeakerResolver) -> Speaker | None:
     """A speaker named by a transcript label, a dash credit after the quote, or a label inside it."""
     if q.label is not None:
@@ -177,6 +183,8 @@ def speaker_of(doc: Doc, text: str, q: Quotation, resolver: SpeakerResolver,
         speaker = credited(text, q, resolver)
     if speaker is None and q.cue is not None:
         subj = subject_of(q.cue, marked)
+        if subj is None:
+            subj = relative_subject(q.cue)
         if subj is not None:
             speaker = resolver.resolve(subj, q.start)
     if speaker is None and q.kind == "direct":

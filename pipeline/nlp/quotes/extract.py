@@ -10,7 +10,15 @@ from pipeline.nlp.quotes.attribution import speaker_of
 from pipeline.nlp.quotes.cues import characterising_verb, find_cue, is_according, speakers_verb, token_at
 from pipeline.nlp.quotes.indirect import find_indirect
 from pipeline.nlp.quotes.marks import MARKS, Quotation, find_quotations, opens_sentence
-from pipeline.nlp.quotes.spans import clip_segments, embedded, make_mixed, merge_split, sentence_like
+from pipeline.nlp.quotes.spans import (
+    clip_segments,
+    embedded,
+    goes_on,
+    make_mixed,
+    make_mixed_before,
+    merge_split,
+    sentence_like,
+)
 from pipeline.nlp.speakers import SpeakerResolver
 from schemas.records import Cue, Entity, NormalisedArticle, Quote, Segment
 
@@ -95,10 +103,21 @@ def _direct_quotes(doc: Doc, text: str, quotations: list[Quotation]) -> list[Quo
         if cue is not None and cue.idx < q.start and embedded(doc, text, q, cue):
             # the quotation sits inside what the cue reports: a mixed quote over that clause
             make_mixed(q, cue)
-        if q.kind == "direct" and (cue is None or cue.idx > q.start):
+        if q.kind == "direct" and cue is not None and len(q.segments) == 1 and not is_title(text, q):
+            if cue.idx > q.end:
+                # 'the group is less likely to be "overrun," he said': the clause before the cue
+                make_mixed_before(doc, text, q, cue)
+            elif cue.idx < q.start and goes_on(text, q):
+                # 'says "the wind is at our backs" despite the loss': the clause after the mark
+                make_mixed(q, cue)
+        if q.kind == "direct" and (cue is None or cue.idx > q.start or not sentence_like(text, q)):
+            # no cue before it, or a phrase the cue's clause did not take ('called Trump a "liar"
+            # and said ...'): the act the quotation is part of
             verb = characterising_verb(doc, q)
             if verb is None and ((n_words < PHRASE_MAX_WORDS and not sentence_like(text, q)) or text[q.start].islower()):
                 verb = speakers_verb(doc, q)
+                if verb is not None and cue is not None and cue.idx < q.start and verb is not cue and cue in verb.subtree:
+                    verb = None  # 'thinks ... but said "..."': the verb above the cue is not the act quoted
             if verb is not None and make_mixed(q, verb):
                 cue = verb
         if q.kind == "direct" and n_words < MIN_QUOTE_WORDS and not sentence_like(text, q) \

@@ -97,8 +97,49 @@ def make_mixed(q: Quotation, verb: Token) -> bool:
     closing = re.match(r"[,;:]?[\"\u201d\u00bb]", text[q.end:q.end + 2]) if end == q.end else None
     if closing is not None:
         end += closing.end()  # 'was "the only fair way forward."': the quotation ends at its closing mark
-    q.segments, q.kind = [(s, end)], "mixed"
+    elif _quoting(text, s, end):
+        # 'the levy "unfair" and "a tax on the poor."': the clause ends inside a later quotation,
+        # whose closing mark (after its full stop) is part of it
+        later = re.match(r"[.,;:!?]?[\"\u201d\u00bb]", text[end:end + 2])
+        end += later.end() if later is not None else 0
+    q.segments, q.kind = [(_with_opening_mark(text, s, q.start), end)], "mixed"
     return True
+
+
+def _with_opening_mark(text: str, s: int, start: int) -> int:
+    """A mixed quote that begins with its quotation keeps the opening mark ('"the tide is turning"
+    despite ...'), as it keeps the closing one: never half a pair of marks."""
+    return s - 1 if s == start and s > 0 and text[s - 1] in MARKS else s
+
+
+def goes_on(text: str, q: Quotation) -> bool:
+    """'says "the wind is at our backs" despite the loss': the sentence goes on after the closing
+    mark with the reporter's words (a lower-case word, not a comma and an attribution)."""
+    return _SENTENCE_GOES_ON.match(text, q.end) is not None
+
+
+def make_mixed_before(doc: Doc, text: str, q: Quotation, cue: Token) -> bool:
+    """'the group is less likely to be "overrun with zealots," he said': the reported clause
+    before the cue holds the quotation and words outside it: a mixed quote over that clause."""
+    first = token_at(doc, q.start)
+    if first is None:
+        return False
+    for child in cue.lefts:
+        if child.dep_ != "ccomp" or first not in child.subtree:
+            continue
+        s, e = clause_span(child, cue)
+        outside = text[s:q.start].strip(" \t\n\"\u201c\u201d\u00ab,:") or (goes_on(text, q) and e > q.end + 1)
+        if s > q.start or e < q.end - 1 or not outside:
+            return False
+        if any(is_cue(t) and s <= t.idx < q.start for t in child.subtree):
+            return False  # 'Acts of protest, Mr. Obama said, are ... "...," as Garner said': another report
+        end = max(e, q.end)
+        closing = re.match(r"[,;:]?[\"\u201d\u00bb]", text[end:end + 2])
+        if closing is not None:
+            end += closing.end()
+        q.segments, q.kind = [(_with_opening_mark(text, s, q.start), end)], "mixed"
+        return True
+    return False
 
 
 def _circumstance_after(doc: Doc, text: str, closing: int, end: int) -> bool:
@@ -142,6 +183,8 @@ def reported_span(cue: Token, at: int | None = None) -> tuple[int | None, int]:
                     return s, e
     toks: list[Token] = []
     for child in cue.rights:
+        if at is not None and child.dep_ == "punct" and child.text in MARKS and child.idx < at:
+            continue  # 'calling it "absurd"': the opening mark hung on the verb; what it reports goes on
         if child.dep_ in ("cc", "conj", "punct"):
             if at is None:
                 continue
@@ -202,6 +245,11 @@ def _own_attribution(text: str, q: Quotation) -> bool:
     return m is not None and any(w.lower().strip(",.:") in SPEECH_FORMS for w in m.group(1).split())
 
 
+def _opens_pair(text: str, s: int, e: int) -> bool:
+    """A straight mark that a later one in the segment closes ('"the tide is turning" despite')."""
+    return text[s] == '"' and text.count('"', s, e) % 2 == 0
+
+
 def clip_segments(text: str, q: Quotation, regions: list[tuple[int, int]]) -> bool:
     """Cut the headline, dateline or byline out of a quote the parse widened into them (the
     parser may run a headline into the first sentence); False when nothing is left."""
@@ -212,7 +260,7 @@ def clip_segments(text: str, q: Quotation, regions: list[tuple[int, int]]) -> bo
                 s = r_end
             if r_start < e <= r_end:
                 e = r_start
-        while s < e and (text[s].isspace() or text[s] in _LEADING_JUNK):
+        while s < e and (text[s].isspace() or text[s] in _LEADING_JUNK) and not _opens_pair(text, s, e):
             s += 1
         while e > s and text[e - 1].isspace():
             e -= 1

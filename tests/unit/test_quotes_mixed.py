@@ -1,0 +1,45 @@
+"""Mixed quotes: where a quotation is part of a wider reported clause, and who the clause's
+speaker is. One test per rule, on sentences written for these tests."""
+
+from pipeline.enrich import enrich_batch
+from pipeline.normalise import normalise
+from schemas.records import EnrichedArticle, Quote, RawArticle
+
+
+def enriched(nlp, body: str) -> EnrichedArticle:
+    return enrich_batch([normalise(RawArticle(id="t", source="test", title=None, body=body))], nlp)[0]
+
+
+def summary(q: Quote) -> tuple[str, str, str | None, str | None]:
+    return q.kind, q.text, q.cue.text if q.cue else None, q.speaker.text if q.speaker else None
+
+
+def test_a_quotation_inside_the_clause_before_its_cue_widens_to_that_clause(nlp):
+    a = enriched(nlp, 'The harbour board is far less likely to be "overrun with developers," Maria Lopez said on Tuesday.')
+    assert [summary(q) for q in a.quotes] == [
+        ("mixed", 'The harbour board is far less likely to be "overrun with developers,"', "said", "Maria Lopez")]
+
+
+def test_a_sentence_that_goes_on_after_the_closing_mark_is_part_of_the_quote(nlp):
+    a = enriched(nlp, 'Maria Lopez says "the tide is turning" despite the port losing two shipping lines this year.')
+    assert [summary(q) for q in a.quotes] == [
+        ("mixed", '"the tide is turning" despite the port losing two shipping lines this year', "says", "Maria Lopez")]
+
+
+def test_a_characterisation_is_quoted_when_an_earlier_cue_does_not_take_it(nlp):
+    a = enriched(nlp, 'Maria Lopez responded on Twitter, calling the levy "unfair" and "a tax on the poor."')
+    assert [summary(q) for q in a.quotes] == [
+        ("mixed", 'the levy "unfair" and "a tax on the poor."', "calling", "Maria Lopez")]
+
+
+def test_an_opening_mark_on_the_verb_does_not_end_what_it_reports(nlp):
+    a = enriched(nlp, 'Councillor Maria Lopez blasted the plan on Monday, calling it "absurd."')
+    assert [summary(q) for q in a.quotes] == [("mixed", 'it "absurd."', "calling", "Maria Lopez")]
+
+
+def test_which_names_the_organisation_before_it(nlp):
+    a = enriched(nlp, 'The figures came from the Lestria Port Authority, which reported "1,240 late sailings" '
+                      "in the first half of the year.")
+    (q,) = a.quotes
+    assert summary(q) == ("mixed", '"1,240 late sailings"', "reported", "which")
+    assert q.speaker is not None and q.speaker.name == "Lestria Port Authority"
