@@ -121,8 +121,10 @@ class LocalKafka:
     """
 
     def __init__(self, directory: Path, host: str = "127.0.0.1", port: int | None = None, nodes: int = 1,
-                 partitions: int = 4, min_insync_replicas: int | None = None, lib: Path | None = None) -> None:
+                 partitions: int = 4, min_insync_replicas: int | None = None, lib: Path | None = None,
+                 overrides: dict[str, object] | None = None) -> None:
         self.directory = Path(directory)
+        self.overrides = dict(overrides or {})  # extra server.properties, e.g. a test's shorter timeouts
         self.host = host
         self.partitions = partitions
         self.lib = lib
@@ -252,6 +254,7 @@ class LocalKafka:
             "unclean.leader.election.enable": "false",
             # The first consumer group must not wait 3 s for others that are not coming.
             "group.initial.rebalance.delay.ms": 0,
+            **self.overrides,
         }
         return "".join(f"{k}={v}\n" for k, v in settings.items())
 

@@ -12,14 +12,15 @@ import time
 import pytest
 
 from tests.kafka.cluster_tools import Sender, busiest_leader, partitions, wait_full_isr
-from tests.kafka.conftest import NODES, REPLICATION
+from tests.kafka.conftest import BROKER_SESSION_TIMEOUT_MS, NODES, REPLICATION
 from tests.reliability.harness import account
 
 ARTICLES = 2000
 KILL_AFTER_S = 3.0  # the flow is under way: the workers are fetching, enriching and committing
-# Longer than the controller's broker session timeout (9 s): the victim is fenced, leadership
-# moves to the survivors and the ISR shrinks to two, which min.insync.replicas=2 still accepts.
-BROKER_DOWN_S = 12.0
+# Longer than the controller's broker session timeout (tests/kafka/conftest.py, 6 s): the victim
+# is fenced, leadership moves to the survivors and the ISR shrinks to two, which
+# min.insync.replicas=2 still accepts.
+BROKER_DOWN_S = BROKER_SESSION_TIMEOUT_MS / 1000 + 2.0
 
 
 def report(name: str, figures: dict) -> None:

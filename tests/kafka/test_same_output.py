@@ -14,7 +14,7 @@ import orjson
 
 from pipeline.broker import EmbeddedBroker, free_port
 from tests.conftest import DEMO, wire_stories
-from tests.helpers import collect, run
+from tests.helpers import collect, collect_all, run
 from tests.kafka.cluster_tools import comparable
 from tests.kafka.conftest import newswire_run, web_env
 
@@ -32,7 +32,7 @@ def outputs(bootstrap: str, ids: set[str] | None, expected: int) -> tuple[dict[s
             continue
         seen = articles.setdefault(v["id"], comparable(v))
         assert seen == comparable(v), f"two different records for {v['id']}"
-    quotes = run(collect(bootstrap, "news.quotes", lambda rs: False, timeout=8))
+    quotes = run(collect_all(bootstrap, "news.quotes"))
     mine = {orjson.dumps(comparable(v), option=orjson.OPT_SORT_KEYS) for _, v in quotes
             if v.get("article_id") in articles}
     return articles, sorted(mine)

@@ -16,7 +16,7 @@ from pathlib import Path
 import orjson
 
 from pipeline.broker import free_port
-from tests.helpers import collect, produce, run
+from tests.helpers import collect, collect_all, produce, run
 
 SUBJECTS = ["The council", "Police", "The ministry", "Union leaders", "The company", "Doctors"]
 PLACES = ["LONDON (Reuters) -", "PARIS (AFP) -", "NEW YORK, March 3 -", "ROME 1996-12-06", "KABUL, Afghanistan (AP) -"]
@@ -100,7 +100,7 @@ def account(bootstrap: str, ids: range, timeout: float = 180.0) -> dict:
         return wanted <= {v.get("id") for _, v in records_e}
 
     enriched = run(collect(bootstrap, "news.enriched", done, timeout=timeout))
-    dead = run(collect(bootstrap, "news.deadletter", lambda rs: False, timeout=3))
+    dead = run(collect_all(bootstrap, "news.deadletter"))
     for _, v in enriched:
         if v.get("id") in wanted:
             seen[v["id"]] = seen.get(v["id"], 0) + 1
