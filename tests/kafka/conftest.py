@@ -1,4 +1,5 @@
-"""Apache Kafka for the tests: one three-node KRaft cluster per session (combined broker and
+"""Apache Kafka for the tests: one three-node KRaft cluster for this package's tests, killed when
+they are done so that its JVMs and its two idle workers do not slow the tests after it (combined broker and
 controller nodes, started from the jars that ``kafka/pom.xml`` fetches), every topic with
 replication factor 3 and ``min.insync.replicas=2``, every producer with ``acks=all``.
 
@@ -44,7 +45,7 @@ def require_kafka() -> Path:
         pytest.fail(f"the Apache Kafka tests cannot run: {exc}", pytrace=False)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def kafka_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalKafka]:
     require_kafka()
     cluster = LocalKafka(tmp_path_factory.mktemp("kafka"), nodes=NODES, min_insync_replicas=MIN_INSYNC,
@@ -56,7 +57,10 @@ def kafka_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalKaf
     try:
         yield cluster
     finally:
-        cluster.stop()
+        # SIGKILL: the data is thrown away, and a controlled shutdown of all three nodes at once
+        # waits ~10 s for a quorum that is leaving with them
+        for node in cluster.nodes:
+            cluster.kill(node.node_id)
         # CPU the session's processes used (brokers, workers, tools): on a shared machine the
         # wall clock says more about the neighbours than about these tests
         used = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -70,7 +74,7 @@ def cluster_env(cluster: LocalKafka, data_dir: Path) -> dict[str, str]:
             "NEWSWIRE_DATA_DIR": str(data_dir), **replication_env()}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def kafka_env(kafka_cluster: LocalKafka, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return cluster_env(kafka_cluster, tmp_path_factory.mktemp("newswire-kafka"))
 
@@ -183,7 +187,7 @@ def descendants(pid: int) -> list[int]:
     return sorted(found - {pid})
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def cluster_pipeline(kafka_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterPipeline]:
     """The pipeline the Kafka tests share: two workers, the archive left out (not under test)."""
     workers = 2
