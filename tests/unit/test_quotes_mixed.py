@@ -43,3 +43,17 @@ def test_which_names_the_organisation_before_it(nlp):
     (q,) = a.quotes
     assert summary(q) == ("mixed", '"1,240 late sailings"', "reported", "which")
     assert q.speaker is not None and q.speaker.name == "Lestria Port Authority"
+
+
+def test_a_later_quotation_of_the_same_act_belongs_to_the_quote(nlp):
+    a = enriched(nlp, "In a statement, Governor Ana Ruiz condemned Tuesday's vote as \"hasty and careless\" and a "
+                      "\"serious blow\" to the region's farmers.")
+    assert [summary(q) for q in a.quotes] == [
+        ("mixed", "Tuesday's vote as \"hasty and careless\" and a \"serious blow\" to the region's farmers", "condemned",
+         "Ana Ruiz")]
+
+
+def test_a_characterisation_ends_at_the_last_quotation_when_a_place_follows(nlp):
+    a = enriched(nlp, 'The mayor described the tunnel plan as "reckless" and a "gift to developers" at a town meeting.')
+    assert [summary(q)[:3] for q in a.quotes] == [
+        ("mixed", 'the tunnel plan as "reckless" and a "gift to developers"', "described")]

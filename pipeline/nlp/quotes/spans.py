@@ -87,14 +87,17 @@ def make_mixed(q: Quotation, verb: Token) -> bool:
     """Widen the quotation to what ``verb`` reports around it, if that clause holds it whole."""
     if verb.lower_ == "according":
         return False  # 'according to X, the plan smacks of "panic"': the clause is an indirect quote
-    s, e = reported_span(verb, q.start)
+    s, e = reported_span(verb, q.start, q.end + 1)
     if s is None or s > q.start or e < q.end - 1:
         return False
     end = max(e, q.end)
     text = doc_text(verb.doc)
-    if verb.lower_ in CHARACTERISING_FORMS and end > q.end + 1 and _circumstance_after(verb.doc, text, q.end, end):
-        end = q.end  # 'described the plan as a "costly mistake" during a town-hall meeting': when and where are the reporter's
-    closing = re.match(r"[,;:]?[\"\u201d\u00bb]", text[q.end:q.end + 2]) if end == q.end else None
+    # the end of the last quotation in the span ('as "reckless" and a "gift" at a meeting')
+    marks = [i for i in range(q.end + 1, end) if text[i] in MARKS]
+    last = marks[-1] if len(marks) >= 2 and len(marks) % 2 == 0 else q.end
+    if verb.lower_ in CHARACTERISING_FORMS and end > last + 1 and _circumstance_after(verb.doc, text, last, end):
+        end = last  # 'described the plan as a "costly mistake" during a town-hall meeting': when and where are the reporter's
+    closing = re.match(r"[,;:]?[\"\u201d\u00bb]", text[end:end + 2]) if end in (q.end, last) else None
     if closing is not None:
         end += closing.end()  # 'was "the only fair way forward."': the quotation ends at its closing mark
     elif _quoting(text, s, end):
@@ -169,12 +172,13 @@ def embedded(doc: Doc, text: str, q: Quotation, cue: Token) -> bool:
     return bool(between)
 
 
-def reported_span(cue: Token, at: int | None = None) -> tuple[int | None, int]:
+def reported_span(cue: Token, at: int | None = None, until: int = 0) -> tuple[int | None, int]:
     """What a cue reports: the reported clause holding character ``at`` if it has one (``told
     his protégés on a regular basis that "..."``: the clause, not the whole predicate), else
     its dependents to the right up to the one holding ``at`` (``describing as "unhinged" a
     tweet``: not the tweet; ``promising lower taxes and "jobs," but he ...``: not the clause
-    after ``but``); subject and complementiser left out."""
+    after ``but``; but up to a later quotation of the same act, ``until`` being where the first
+    one ends); subject and complementiser left out."""
     if at is not None:
         for child in cue.children:
             if child.dep_ == "ccomp" and child.i > cue.i:
@@ -182,7 +186,8 @@ def reported_span(cue: Token, at: int | None = None) -> tuple[int | None, int]:
                 if s <= at < e:
                     return s, e
     toks: list[Token] = []
-    for child in cue.rights:
+    rights = list(cue.rights)
+    for n, child in enumerate(rights):
         if at is not None and child.dep_ == "punct" and child.text in MARKS and child.idx < at:
             continue  # 'calling it "absurd"': the opening mark hung on the verb; what it reports goes on
         if child.dep_ in ("cc", "conj", "punct"):
@@ -194,6 +199,7 @@ def reported_span(cue: Token, at: int | None = None) -> tuple[int | None, int]:
             return None, 0  # 'told WXYZ's "Morning Radio" that ...': the listener, not what was said
         toks.extend(t for t in child.subtree if in_reach(t, cue))
         if holds:
+            toks.extend(_later_quoted(rights[n + 1:], cue, until))
             break
     toks = edges(sorted(toks, key=lambda t: t.i))
     while toks and toks[0].dep_ == "mark" and toks[0].lower_ in ("that", "whether"):
@@ -201,6 +207,24 @@ def reported_span(cue: Token, at: int | None = None) -> tuple[int | None, int]:
     if not toks:
         return None, 0
     return toks[0].idx, toks[-1].idx + len(toks[-1])
+
+
+def _later_quoted(later: list[Token], cue: Token, until: int) -> list[Token]:
+    """'condemned the test as "reckless" and a "grave threat" to peace': the dependents after the
+    one holding the quotation, up to the last that holds another quotation of the same act (not a
+    clause with a subject of its own)."""
+    taken: list[Token] = []
+    last: list[Token] = []
+    for child in later:
+        if child.pos_ in ("VERB", "AUX"):
+            break  # 'and called for pay to be "clawed back"', ', calling it "absurd"': another act
+        sub = [t for t in child.subtree if in_reach(t, cue)]
+        if not sub or re.search(r"[.!?;]", doc_text(cue.doc)[until:sub[0].idx]):
+            break  # '... "absurd." "The idea ...': past the end of the sentence the parser ran on
+        taken.extend(sub)
+        if any(t.text in MARKS and t.idx > until for t in sub):
+            last = list(taken)
+    return last
 
 
 def sentence_like(text: str, q: Quotation) -> bool:
