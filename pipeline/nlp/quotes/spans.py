@@ -12,7 +12,7 @@ import re
 from spacy.tokens import Doc, Token
 
 from pipeline.nlp.cues import CHARACTERISING_FORMS, SPEECH_FORMS
-from pipeline.nlp.quotes.cues import in_reach, is_cue, token_at
+from pipeline.nlp.quotes.cues import in_reach, is_according, is_cue, token_at
 from pipeline.nlp.quotes.doctext import doc_text
 from pipeline.nlp.quotes.marks import MARKS, Quotation
 
@@ -92,6 +92,11 @@ def make_mixed(q: Quotation, verb: Token) -> bool:
         return False
     end = max(e, q.end)
     text = doc_text(verb.doc)
+    if verb.lower_ not in CHARACTERISING_FORMS and verb.idx < q.start and end <= q.end + 2 \
+            and not (text[q.start].isupper() or text[q.end - 1] in ".!?"):
+        # the clause stops at a phrase's closing mark, and the sentence goes on: the rest of it
+        # (not a name, a title or an utterance of its own: those end where they close)
+        end = max(end, _rest_of_sentence(verb, q.end))
     # the end of the last quotation in the span ('as "reckless" and a "gift" at a meeting')
     marks = [i for i in range(q.end + 1, end) if text[i] in MARKS]
     last = marks[-1] if len(marks) >= 2 and len(marks) % 2 == 0 else q.end
@@ -107,6 +112,22 @@ def make_mixed(q: Quotation, verb: Token) -> bool:
         end += later.end() if later is not None else 0
     q.segments, q.kind = [(_with_opening_mark(text, s, q.start), end)], "mixed"
     return True
+
+
+def _rest_of_sentence(verb: Token, closing: int) -> int:
+    """'said waterboarding is "peanuts," compared to what ...': the parser hung the rest of the
+    reported sentence on the cue; where it ends (no other cue, quotation or attribution in it)."""
+    text = doc_text(verb.doc)
+    m = re.match(r",?[\"\u201d\u00bb]?,?[ \t]+(?=[a-z])", text[closing:closing + 5])
+    if m is None:
+        return closing
+    rest = [t for t in verb.sent if t.idx >= closing + m.end() and in_reach(t, verb)]
+    if not rest or any(is_cue(t) or is_according(t) or t.text in MARKS or t.lower_ in CHARACTERISING_FORMS
+                       or (t.dep_ == "conj" and t.head is verb)
+                       or (t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "conj") for t in rest):
+        return closing  # another act, clause ('but he has ...') or quotation: the reporter's sentence
+    rest = edges(rest)
+    return rest[-1].idx + len(rest[-1]) if rest else closing
 
 
 def _with_opening_mark(text: str, s: int, start: int) -> int:
