@@ -78,3 +78,18 @@ def test_the_rest_of_a_sentence_the_parser_hung_on_the_cue_is_part_of_the_quote(
     (q,) = find_quotations(doc.text)
     assert make_mixed(q, doc[1])
     assert (q.kind, [doc.text[s:e] for s, e in q.segments]) == ("mixed", ['the cuts were "minor," compared to the strike'])
+
+
+def test_a_speech_noun_reports_its_clause_and_its_possessor_speaks(nlp):
+    a = enriched(nlp, "Reporters checked Maria Lopez's claim that there were \"hundreds of late ferries\" in the harbour "
+                      "last winter.")
+    assert [summary(q) for q in a.quotes] == [
+        ("mixed", 'there were "hundreds of late ferries" in the harbour last winter', "claim", "Maria Lopez")]
+
+
+def test_the_persons_act_may_be_five_heads_above_the_quoted_phrase(nlp):
+    a = enriched(nlp, 'Tomas Hale compared the mayor to a referee at a football match who is "blowing the whistle too '
+                      'late" on the strike.')
+    assert [summary(q) for q in a.quotes] == [
+        ("mixed", 'the mayor to a referee at a football match who is "blowing the whistle too late" on the strike',
+         "compared", "Tomas Hale")]

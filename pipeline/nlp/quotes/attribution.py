@@ -15,6 +15,7 @@ from pipeline.nlp.cues import CHARACTERISING_FORMS, SPEECH_FORMS
 from pipeline.nlp.quotes.cues import inside, token_at
 from pipeline.nlp.quotes.doctext import doc_text
 from pipeline.nlp.quotes.marks import Quotation, paragraph_index
+from pipeline.nlp.quotes.nouns import possessor
 from pipeline.nlp.speakers import SpeakerResolver
 from schemas.records import Speaker
 
@@ -43,6 +44,8 @@ def subject_of(verb: Token, quoted: list[tuple[int, int]] | None = None) -> Toke
     Nothing inside ``quoted`` (the story's quotation marks) can be the speaker: in
     ``"My apologies," Quick said`` the parser may make "apologies" the subject."""
     quoted = quoted or []
+    if verb.pos_ == "NOUN":
+        return possessor(verb)  # "Trump's claim that ...": a speech noun's speaker is its possessor
     skipped = False
     counted = None  # 'six in 10 said': a number of people, the speaker when no other subject is found
     for child in verb.children:

@@ -10,13 +10,16 @@ from pipeline.nlp.quotes.attribution import speaker_of
 from pipeline.nlp.quotes.cues import characterising_verb, find_cue, is_according, speakers_verb, token_at
 from pipeline.nlp.quotes.indirect import find_indirect
 from pipeline.nlp.quotes.marks import MARKS, Quotation, find_quotations, opens_sentence
+from pipeline.nlp.quotes.nouns import speech_noun
 from pipeline.nlp.quotes.spans import (
+    clause_span,
     clip_segments,
     embedded,
     goes_on,
     make_mixed,
     make_mixed_before,
     merge_split,
+    mixed_over,
     sentence_like,
 )
 from pipeline.nlp.speakers import SpeakerResolver
@@ -110,6 +113,11 @@ def _direct_quotes(doc: Doc, text: str, quotations: list[Quotation]) -> list[Quo
             elif cue.idx < q.start and goes_on(text, q):
                 # 'says "the wind is at our backs" despite the loss': the clause after the mark
                 make_mixed(q, cue)
+        if q.kind == "direct" and (cue is None or cue.idx > q.end):
+            # "Trump's claim that there were "thousands of shootings" in ...": the noun reports it
+            found_noun = speech_noun(doc, q)
+            if found_noun is not None and mixed_over(text, q, clause_span(found_noun[1], found_noun[0])):
+                cue = found_noun[0]
         if q.kind == "direct" and (cue is None or cue.idx > q.start or not sentence_like(text, q)):
             # no cue before it, or a phrase the cue's clause did not take ('called Trump a "liar"
             # and said ...'): the act the quotation is part of

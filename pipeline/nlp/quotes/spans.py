@@ -130,6 +130,19 @@ def _rest_of_sentence(verb: Token, closing: int) -> int:
     return rest[-1].idx + len(rest[-1]) if rest else closing
 
 
+def mixed_over(text: str, q: Quotation, span: tuple[int, int]) -> bool:
+    """Make the quotation a mixed quote over ``span`` when that holds it whole (with its marks)."""
+    s, e = span
+    if s > q.start or e < q.end - 1:
+        return False
+    end = max(e, q.end)
+    closing = re.match(r"[,;:]?[\"\u201d\u00bb]", text[end:end + 2])
+    if closing is not None:
+        end += closing.end()
+    q.segments, q.kind = [(_with_opening_mark(text, s, q.start), end)], "mixed"
+    return True
+
+
 def _with_opening_mark(text: str, s: int, start: int) -> int:
     """A mixed quote that begins with its quotation keeps the opening mark ('"the tide is turning"
     despite ...'), as it keeps the closing one: never half a pair of marks."""
