@@ -46,11 +46,16 @@ class Outcome:
 
 def _init(model: str | None) -> None:
     global _nlp  # one model per child process, loaded before the first batch
+    from pipeline.nlp import gazetteer
     from pipeline.nlp.model import load_model
     from pipeline.supervise import die_with_parent
 
     die_with_parent()  # a worker killed with -9 must not leave its parser running
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent decides
+    # The gazetteer's city file is parsed while the child is still small: the parse's transient
+    # ~30 MB then never adds to a batch's peak, and the model's objects reuse the memory it
+    # freed (peak 228 -> 221 MB, RSS after 300 BBC articles 218 -> 208 MB, in-process).
+    gazetteer.load()
     _nlp = load_model(model)
 
 

