@@ -12,7 +12,7 @@ The end of a partition is the larger of two figures, because neither is right al
 * ListOffsets (``consumer.highwaters``), asked every ``REFRESH_S`` seconds. The embedded Tansu
   broker under-reports it: it answers the last *batch*'s base offset + 1, not the last
   offset + 1 (32 records in two batches of 25 and 7 read back as end 26, while the fetch
-  high watermark said 32; see ``tests/integration/test_dashboard_figures.py``).
+  high watermark said 32; see ``tests/dashboard/test_figures.py``).
 """
 
 from __future__ import annotations

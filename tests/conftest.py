@@ -47,6 +47,5 @@ def all_own_stories() -> list[Path]:
     return [*paths, SEED] if SEED.exists() else paths
 
 
-# The dashboard tests' session fixtures (one Chromium, one two-worker group), shared by
-# tests/browser and tests/integration: defined once here, so each exists once per session.
-from tests.dashboard_group import browser_fixture, dash_group_fixture  # noqa: E402, F401
+# One Chromium per test module, for the dashboard tests and tests/integration/test_dashboard.py.
+from tests.dashboard.group import browser_fixture  # noqa: E402, F401

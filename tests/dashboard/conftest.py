@@ -1,5 +1,6 @@
-"""Debian's Chromium driven by Playwright, with the axe-core audit and the layout checks every
-page test uses. axe-core comes from npm (scripts/test.sh installs it into .venv/share/axe)."""
+"""The dashboard against one two-worker group (tests/dashboard/group.py): its pages in Debian's
+Chromium driven by Playwright, with the axe-core audit and the layout checks every page test
+uses. axe-core comes from npm (scripts/test.sh installs it into .venv/share/axe)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ import pytest
 from playwright.sync_api import Dialog, Page
 
 from tests.conftest import ROOT
+
+# The group's tests run in file order: pages and workers first, then test_figures.py, whose
+# last test restarts a worker (its counters start again from zero).
+from tests.dashboard.group import dash_group_fixture  # noqa: F401  (the package's fixture)
 
 ARTIFACTS = ROOT / "test-artifacts"
 AXE = Path(os.environ.get("NEWSWIRE_AXE_JS", ROOT / ".venv/share/axe/node_modules/axe-core/axe.min.js"))

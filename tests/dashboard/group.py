@@ -120,7 +120,9 @@ def browser_fixture():
         b.close()
 
 
-@pytest.fixture(scope="session", name="dash_group")
+# Package scope: the group (two workers and an archive, ~5% of a core each when idle) is
+# stopped once the dashboard tests are done instead of running beside every later test.
+@pytest.fixture(scope="package", name="dash_group")
 def dash_group_fixture(broker, tmp_path_factory):
     tag = uuid.uuid4().hex[:6]
     data = tmp_path_factory.mktemp("dash")
@@ -132,7 +134,7 @@ def dash_group_fixture(broker, tmp_path_factory):
         "NEWSWIRE_INGEST_TOKEN": INGEST_TOKEN,
         "NEWSWIRE_ARCHIVE_GROUP": f"dash-archive-{tag}",
         # the dashboard calls a worker stalled after half of this: 20 s instead of the default's
-        # 45 s of a test waiting (tests/browser/test_dashboard_workers.py)
+        # 45 s of a test waiting (tests/dashboard/test_dashboard_workers.py)
         "NEWSWIRE_STALL_TIMEOUT": "40",
         **{f"NEWSWIRE_TOPIC_{t.upper()}": f"dash-{tag}.{t}"
            for t in ("raw", "normalised", "enriched", "quotes", "deadletter")},

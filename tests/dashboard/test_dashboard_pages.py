@@ -11,8 +11,8 @@ import orjson
 
 from pipeline.errors import PipelineError, Reason, Stage
 from pipeline.messages import dead_letter, encode
-from tests.browser.conftest import audit, horizontal_overflow, shot
-from tests.dashboard_group import INGEST_TOKEN, SEARCH_WORD, SPEAKERS
+from tests.dashboard.conftest import audit, horizontal_overflow, shot
+from tests.dashboard.group import INGEST_TOKEN, SEARCH_WORD, SPEAKERS
 from tests.helpers import collect, produce, run
 
 XSS_TITLE = "Replayed <script>window.__xss = 1</script> story"

@@ -35,7 +35,7 @@ from aiokafka.partitioner import DefaultPartitioner
 
 from pipeline.broker import free_port
 from pipeline.supervision import status_dir
-from tests.browser.conftest import audit, horizontal_overflow, shot
+from tests.dashboard.conftest import audit, horizontal_overflow, shot
 from tests.helpers import produce, run
 
 STALL_ARTICLES = 3  # articles left waiting on worker 1's partitions

@@ -11,7 +11,7 @@ from importlib.metadata import version
 import orjson
 
 from agents.web.peers import PUBLISH_S
-from tests.dashboard_group import ARTICLES
+from tests.dashboard.group import ARTICLES
 from tests.helpers import produce, run
 
 SAMPLES = 20

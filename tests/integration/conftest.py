@@ -47,7 +47,7 @@ def wait_ready(port: int, proc: subprocess.Popen, timeout: float = 120.0) -> Non
     raise TimeoutError("worker not ready")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # stopped with this package: an idle worker costs ~5% of a core
 def worker(pipeline_env, tmp_path_factory):
     log_path: Path = tmp_path_factory.mktemp("worker") / "worker.log"
     with open(log_path, "wb") as log:
