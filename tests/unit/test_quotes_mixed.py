@@ -93,3 +93,11 @@ def test_the_persons_act_may_be_five_heads_above_the_quoted_phrase(nlp):
     assert [summary(q) for q in a.quotes] == [
         ("mixed", 'the mayor to a referee at a football match who is "blowing the whistle too late" on the strike',
          "compared", "Tomas Hale")]
+
+
+def test_a_quotation_that_goes_on_from_the_words_before_its_attribution_takes_them(nlp):
+    a = enriched(nlp, 'When the ferry company cancelled the winter timetable in March, Maria Lopez said, "we were stunned."')
+    (q,) = a.quotes
+    assert (q.kind, [s.text for s in q.segments], q.cue.text if q.cue else None) == (
+        "mixed", ["When the ferry company cancelled the winter timetable in March", "we were stunned."], "said")
+    assert q.speaker is not None and q.speaker.text == "Maria Lopez"

@@ -7,7 +7,7 @@ import re
 from spacy.tokens import Doc, Token
 
 from pipeline.nlp.quotes.attribution import speaker_of
-from pipeline.nlp.quotes.cues import characterising_verb, find_cue, is_according, speakers_verb, token_at
+from pipeline.nlp.quotes.cues import characterising_verb, find_cue, is_according, is_cue, speakers_verb, token_at
 from pipeline.nlp.quotes.indirect import find_indirect
 from pipeline.nlp.quotes.marks import MARKS, Quotation, find_quotations, opens_sentence
 from pipeline.nlp.quotes.nouns import speech_noun
@@ -113,6 +113,8 @@ def _direct_quotes(doc: Doc, text: str, quotations: list[Quotation]) -> list[Quo
             elif cue.idx < q.start and goes_on(text, q):
                 # 'says "the wind is at our backs" despite the loss': the clause after the mark
                 make_mixed(q, cue)
+        if q.kind == "direct" and cue is not None and cue.idx < q.start:
+            _with_lead_before_attribution(doc, text, q, cue)
         if q.kind == "direct" and (cue is None or cue.idx > q.end):
             # "Trump's claim that there were "thousands of shootings" in ...": the noun reports it
             found_noun = speech_noun(doc, q)
@@ -142,6 +144,26 @@ def _direct_quotes(doc: Doc, text: str, quotations: list[Quotation]) -> list[Quo
         q.cue = cue
         found.append(q)
     return found
+
+
+def _with_lead_before_attribution(doc: Doc, text: str, q: Quotation, cue: Token) -> None:
+    """'An economic downturn, he said, "could be a good time to borrow."': a quotation that goes on
+    from the words before its attribution (it opens in lower case right after 'he said,') is one
+    statement with them: two segments, the words and the quotation."""
+    if len(q.segments) > 1 or not text[q.start].islower():
+        return
+    if not re.fullmatch(r",[ \t]*[\"\u201c\u00ab]", text[cue.idx + len(cue):q.start]):
+        return
+    sent = cue.sent
+    comma = text.rfind(",", sent.start_char, cue.idx)
+    if comma < 0:
+        return
+    lead = [t for t in sent if t.idx < comma and not t.is_space]
+    if len(lead) < 2 or any(t.text in MARKS or is_cue(t) for t in lead) \
+            or len(text[comma + 1:cue.idx].split()) > ATTRIBUTION_MAX_WORDS:
+        return
+    q.segments = [(lead[0].idx, comma), *q.segments]
+    q.kind = "mixed"
 
 
 def _with_lead_in(doc: Doc, text: str, q: Quotation) -> None:
