@@ -1,8 +1,9 @@
 """Agent ``normalise``: news.raw -> news.normalised (or news.deadletter).
 
-Also the duplicate detector: fingerprints live in a global table (every worker sees every
-story, whichever partition it came in on) and the in-memory LSH index is rebuilt from it
-after a restart.
+Also the duplicate detector: fingerprints are written to a global table's changelog, and
+every worker follows that changelog into its in-memory LSH index (every worker learns of
+every story, whichever partition it came in on, and a restarted worker reads them all back
+before judging its first story).
 
 What happens to one event is ``NormaliseStep.handle``, a plain coroutine whose only way out is
 the context's ``send``: tests run it in-process with a recording ``send`` and Faust's own
@@ -11,13 +12,17 @@ the context's ``send``: tests run it in-process with a recording ``send`` and Fa
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 from faust.types import EventT, StreamT, TableT
 
+from agents import tail
 from agents.context import Context
 from pipeline.errors import PipelineError, Reason, Stage
 from pipeline.headers import output_headers
@@ -25,6 +30,11 @@ from pipeline.messages import encode, parse_raw_message, poison_of
 from pipeline.normalise import normalise_and_dedupe
 from pipeline.normalise.dedupe import DuplicateIndex, Fingerprint
 from schemas.records import NormalisedArticle
+
+log = logging.getLogger("newswire.normalise")
+# How long a starting worker waits to have read the fingerprints changelog before judging
+# stories: reading 50,000 fingerprints (the default window) takes a few seconds.
+FINGERPRINTS_WAIT_S = 60.0
 
 
 @dataclass
@@ -69,21 +79,42 @@ def register(ctx: Context) -> None:
     fingerprints: TableT[bytes, bytes] = app.GlobalTable("dedupe-fingerprints", key_type=bytes,
                                                          value_type=bytes, partitions=1)
     index = DuplicateIndex(threshold=settings.dedupe_threshold, window=settings.dedupe_window)
-    state = {"loaded": False}
+    caught_up = asyncio.Event()
 
     def remember(fp: Fingerprint) -> None:
         fingerprints.send_changelog(0, fp.article_id.encode(), orjson.dumps(fp.to_dict()))
 
-    def load_index() -> None:
-        for value in fingerprints.values():
-            index.add(Fingerprint.from_dict(orjson.loads(value)))
-        state["loaded"] = True
+    def learn(message: Any) -> None:
+        """A fingerprint from the changelog (any worker's, this one's included: adding is
+        idempotent) into the index, on the normalise thread: the only thread that touches
+        the index, and in order, so a story read before an event is known when it is judged."""
+        if message.value is not None:
+            ctx.normalise_executor.submit(index.add, Fingerprint.from_dict(orjson.loads(message.value)))
+
+    @app.task
+    async def follow_fingerprints() -> None:
+        # The table is the fingerprints' durable store; the index learns of them by following
+        # its changelog, since the GlobalTable itself reads it only while recovering (agents/tail.py).
+        await tail.follow(settings, fingerprints.changelog_topic.get_topic_name(), learn,
+                          on_caught_up=caught_up.set)
 
     step = NormaliseStep(ctx, index, remember)
 
     @app.agent(topics.raw, name="normalise")
     async def normalise_agent(stream: StreamT[bytes]) -> None:
         async for event in stream.events():
-            if not state["loaded"]:
-                load_index()
+            if not caught_up.is_set():
+                await _wait_for_fingerprints(caught_up)
             await step.handle(event)
+
+
+async def _wait_for_fingerprints(caught_up: asyncio.Event) -> None:
+    """A restarted worker judges no story before it knows the stories already seen (else a
+    copy arriving in that window was not marked). Bounded: a changelog that cannot be read
+    must not stop the pipeline, only its duplicate marks."""
+    try:
+        await asyncio.wait_for(caught_up.wait(), FINGERPRINTS_WAIT_S)
+    except TimeoutError:
+        log.warning("the duplicate detector's fingerprints were not read within %.0f s; "
+                    "going on without the older ones", FINGERPRINTS_WAIT_S)
+        caught_up.set()

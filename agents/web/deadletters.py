@@ -1,6 +1,6 @@
 """Dead letters as the dashboard lists them: every record of ``news.deadletter``, indexed.
 
-Each worker follows the topic (``agents.web.tail``) and keeps a small entry per record (the
+Each worker follows the topic (``agents.tail``) and keeps a small entry per record (the
 first ``PREVIEW_CHARS`` of the payload, never the whole of it) plus counts by reason and stage
 and per minute, so the list can be filtered and charted without the worker's own counters,
 which restart at zero and only know that worker's failures. The whole record is read back

@@ -14,9 +14,10 @@ from datetime import timedelta
 
 import orjson
 
+from agents import tail
 from agents.context import Context
 from agents.lag import REFRESH_S, LagTracker
-from agents.web import tail, workers
+from agents.web import workers
 from agents.web.cost import COST
 
 PUBLISH_S = 2.0

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from agents.web import tail
+from agents import tail
 from agents.web.deadletters import DeadIndex, payload_bytes, read_records
 from pipeline.errors import Stage
 from pipeline.settings import Settings

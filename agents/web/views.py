@@ -16,8 +16,9 @@ from pathlib import Path
 import orjson
 from aiohttp import web as aioweb
 
+from agents import tail
 from agents.context import Context
-from agents.web import aggregate, archive_api, tail
+from agents.web import aggregate, archive_api
 from agents.web.cost import COST
 from agents.web.deadletters import DeadIndex, present, read_records
 from agents.web.history import SAMPLE_S, WINDOWS, History

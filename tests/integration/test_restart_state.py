@@ -21,11 +21,12 @@ STORY = ("VALMORA (Reuters) - Dockworkers at the port of Valmora returned to wor
          "deal included a pay rise of six percent over two years, and the port authority confirmed the agreement.")
 
 
-def start_worker(env, port):
+def start_worker(env, port, wait=True):
     proc = subprocess.Popen([sys.executable, "-m", "newswire", "worker", "-l", "warn"],
                             env={**env, "NEWSWIRE_WEB_PORT": str(port)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_ready(port, proc)
+    if wait:
+        wait_ready(port, proc)
     return proc
 
 
@@ -47,10 +48,13 @@ def test_duplicate_detector_survives_restart_and_dashboard_sees_both_workers(bro
     run(collect(broker.bootstrap, "news.enriched", lambda rs: any(v["id"] == "orig" for _, v in rs)))
     stop(first)
 
-    second = start_worker(env, port)
+    # Both at once: whichever gets the copy's partition must have read the fingerprints back
+    # before judging it (agents/normalise.py waits for that).
     other_port = free_port()
-    third = start_worker(env, other_port)
+    second, third = start_worker(env, port, wait=False), start_worker(env, other_port, wait=False)
     try:
+        wait_ready(port, second)
+        wait_ready(other_port, third)
         # any worker's API shows the whole group (stats travel through a global table); waiting
         # for it also lets the rebalance settle before the copy is sent
         deadline = time.monotonic() + 60
