@@ -101,3 +101,10 @@ def test_a_quotation_that_goes_on_from_the_words_before_its_attribution_takes_th
     assert (q.kind, [s.text for s in q.segments], q.cue.text if q.cue else None) == (
         "mixed", ["When the ferry company cancelled the winter timetable in March", "we were stunned."], "said")
     assert q.speaker is not None and q.speaker.text == "Maria Lopez"
+
+
+def test_it_can_be_the_organisation_whose_act_a_quoted_phrase_is_part_of(nlp):
+    a = enriched(nlp, 'The port authority did not name the ferry company, but it blamed "chronic underinvestment" in '
+                      "the fleet for the delays.")
+    assert [summary(q) for q in a.quotes] == [
+        ("mixed", '"chronic underinvestment" in the fleet for the delays', "blamed", "it")]

@@ -15,6 +15,10 @@ from pipeline.nlp.quotes.doctext import doc_text
 from pipeline.nlp.quotes.marks import Quotation, paragraph_index
 
 _PERSON_WORDS = PRONOUNS_PERSON | PRONOUNS_GROUP - {"it"} | ROLE_NOUNS  # subjects that stand for people
+# subjects that stand for an organisation or a document whose act a quoted phrase is part of ('the
+# IMF ... it referenced "political tensions"', 'the agency, which reported "1,240 delays"'); not
+# 'who' ('a coach who is "working the referees"' is a comparison, not the coach's words)
+_DOCUMENT_WORDS = frozenset({"it", "which"})
 # '"... pardon?" he asks.': how far past a question's closing mark its cue may start (a space
 # or two and the mark itself; the cue sits on the same line)
 QUESTION_CUE_WINDOW = 10
@@ -140,5 +144,7 @@ def speakers_verb(doc: Doc, q: Quotation) -> Token | None:
                 continue  # "thanked them for staying ...": climb to the verb with the subject
             if subj.ent_type_ in ("PERSON", "ORG", "NORP") or subj.lower_ in _PERSON_WORDS:
                 return tok
+            if subj.lower_ in _DOCUMENT_WORDS:
+                return tok  # 'it referenced "political tensions" in ...': an organisation or a document
             return None
     return None
