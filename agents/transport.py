@@ -43,6 +43,7 @@ from faust.types import TP, Message
 
 from agents import poison
 from agents.offsets import committed_offsets
+from pipeline import leave_group
 
 FETCH_MAX_WAIT_MS = 100
 REWIND_AFTER_S = 3.0
@@ -206,5 +207,6 @@ def _replace(cls: type, name: str, replacement: Callable[..., Any]) -> None:
 
 def install() -> None:
     poison.install()
+    leave_group.install()
     for cls, name, replacement in REPLACED:
         _replace(cls, name, replacement)

@@ -33,6 +33,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaConnectionError
 from aiokafka.structs import OffsetAndMetadata
 
+from pipeline import leave_group
 from pipeline.broker import port_open
 from pipeline.delivered import DeliveredIds, record_key
 from pipeline.errors import BrokerUnavailable
@@ -139,6 +140,7 @@ async def subscribe_records(
     lost and back). Raises ``BrokerUnavailable`` when no broker answers at the start and
     ``UnknownTopic`` for a topic that does not exist.
     """
+    leave_group.install()
     consumer = AIOKafkaConsumer(
         bootstrap_servers=settings.bootstrap_servers,
         group_id=group,  # None: a plain reader of every partition, no group to join (fast)

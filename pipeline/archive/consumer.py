@@ -19,6 +19,7 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.errors import CommitFailedError, KafkaError
 from aiokafka.structs import OffsetAndMetadata, TopicPartition
 
+from pipeline import leave_group
 from pipeline.archive.backends import open_store
 from pipeline.archive.rows import ArticleRow, DeadLetterRow, NotArchivable, article_row, dead_letter_row
 from pipeline.archive.store import ArchiveStore, ArchiveUnavailable, redact
@@ -129,6 +130,7 @@ class Archiver:
         """Started, or None when stopped while the broker was away."""
         s = self.settings
         delay = 1.0
+        leave_group.install()
         while True:
             consumer = AIOKafkaConsumer(
                 s.topic_enriched, s.topic_deadletter, bootstrap_servers=s.bootstrap_servers,

@@ -199,9 +199,7 @@ def test_subscribe_filters_return_exactly_the_matching_records(pipeline_env, top
 
 def test_durable_group_resumes_where_it_left_off(pipeline_env, topic, broker):
     group = f"g-{uuid.uuid4().hex[:6]}"
-    # The embedded broker numbers a new group's first generation 0, and aiokafka sends no
-    # LeaveGroup for generation 0: the second reader waits for the first one's session to expire.
-    env = {**pipeline_env, "NEWSWIRE_SESSION_TIMEOUT": "6"}
+    env = pipeline_env
     first = subscribe(env, topic, "--group", group, "--limit", "2")
     rest = subscribe(env, topic, "--group", group)
     assert len(first) == 2 and sorted(first + rest) == ["r0", "r1", "r2", "r3", "r4"]

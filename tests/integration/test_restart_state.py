@@ -37,10 +37,7 @@ def stop(proc):
 
 def test_duplicate_detector_survives_restart_and_dashboard_sees_both_workers(broker, tmp_path):
     env = {**os.environ, "NEWSWIRE_BROKER": broker.url, "NEWSWIRE_APP_ID": f"restart-{uuid.uuid4().hex[:6]}",
-           "NEWSWIRE_DATA_DIR": str(tmp_path),
-           # the first worker is the new group's generation 0 on the embedded broker, for which
-           # aiokafka sends no LeaveGroup: the next worker waits this long for its session to expire
-           "NEWSWIRE_SESSION_TIMEOUT": "6"}
+           "NEWSWIRE_DATA_DIR": str(tmp_path)}
     port = free_port()
     first = start_worker(env, port)
     run(produce(broker.bootstrap, "news.raw", [(b"orig", orjson.dumps({"id": "orig", "title": "Strike ends",

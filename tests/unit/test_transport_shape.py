@@ -118,3 +118,14 @@ def test_poison_wrapper_still_delivers_real_records_through_aiokafka():
     out = list(records)
     assert [(r.offset, r.value) for r in out] == [(7, b"one"), (8, b"two"), (9, b"three")]
     assert records.next_fetch_offset == 10
+
+
+def test_aiokafka_still_leaves_a_group_only_above_generation_0():
+    """pipeline/leave_group.py adds the generation-0 case (Tansu's first generation) and then
+    calls aiokafka's own method: that method must still skip generation 0 and take only self."""
+    from pipeline import leave_group
+
+    source = inspect.getsource(leave_group._original)
+    assert "if self.generation > 0 and self._group_instance_id is None:" in source
+    assert "LeaveGroupRequest(self.group_id, self.member_id)" in source
+    assert list(inspect.signature(leave_group._original).parameters) == ["self"]
