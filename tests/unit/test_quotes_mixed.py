@@ -108,3 +108,11 @@ def test_it_can_be_the_organisation_whose_act_a_quoted_phrase_is_part_of(nlp):
                       "the fleet for the delays.")
     assert [summary(q) for q in a.quotes] == [
         ("mixed", '"chronic underinvestment" in the fleet for the delays', "blamed", "it")]
+
+
+def test_a_quotation_deep_in_what_a_report_found_is_part_of_that_clause(nlp):
+    a = enriched(nlp, "A harbour board review found that the ferry company could not account for money meant for "
+                      '"repairs, wages or other running costs."')
+    assert [summary(q) for q in a.quotes] == [
+        ("mixed", 'the ferry company could not account for money meant for "repairs, wages or other running costs."',
+         "found", "A harbour board review")]

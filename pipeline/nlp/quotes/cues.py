@@ -26,6 +26,13 @@ QUESTION_CUE_WINDOW = 10
 # person's verb may be ('compared him to a coach who is "working the referees"': five; PolNeAR
 # train and dev both gain at five, now that the act's clause is cut at other acts and sentence ends)
 SPEAKERS_VERB_MAX_CLIMB = 5
+# Verbs that present a clause as what a report found or a person believes; a quotation deep in
+# that clause ('found that the agency could not be sure that money ... was not coming from "..."':
+# seven heads up) is part of it. Only the quotation's own sentence is read (it is always parsed).
+HOLDING_FORMS = frozenset("""found finds find finding show shows showed showing shown reveals revealed think
+thinks thought believe believes believed know knows knew feel feels felt hope hopes hoped want wants
+wanted""".split())
+HOLDING_VERB_MAX_CLIMB = 8
 
 
 def token_at(doc: Doc, char: int) -> Token | None:
@@ -147,4 +154,19 @@ def speakers_verb(doc: Doc, q: Quotation) -> Token | None:
             if subj.lower_ in _DOCUMENT_WORDS:
                 return tok  # 'it referenced "political tensions" in ...': an organisation or a document
             return None
+    return None
+
+
+
+def holding_verb(doc: Doc, q: Quotation) -> Token | None:
+    """A verb of finding, showing or believing whose clause holds the quotation: 'A report found
+    that the agency could not be sure the money was not coming from "the drug trade."' (PolNeAR
+    takes the clause as what the report says, and its subject as the source)."""
+    tok = token_at(doc, q.start)
+    for _ in range(HOLDING_VERB_MAX_CLIMB):
+        if tok is None or tok.head is tok:
+            return None
+        tok = tok.head
+        if tok.pos_ in ("VERB", "AUX") and tok.idx < q.start and tok.lower_ in HOLDING_FORMS:
+            return tok
     return None

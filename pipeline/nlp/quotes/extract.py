@@ -7,7 +7,7 @@ import re
 from spacy.tokens import Doc, Token
 
 from pipeline.nlp.quotes.attribution import speaker_of
-from pipeline.nlp.quotes.cues import characterising_verb, find_cue, is_according, is_cue, speakers_verb, token_at
+from pipeline.nlp.quotes.cues import characterising_verb, find_cue, holding_verb, is_according, is_cue, speakers_verb, token_at
 from pipeline.nlp.quotes.indirect import find_indirect
 from pipeline.nlp.quotes.marks import MARKS, Quotation, find_quotations, opens_sentence
 from pipeline.nlp.quotes.nouns import speech_noun
@@ -124,6 +124,8 @@ def _direct_quotes(doc: Doc, text: str, quotations: list[Quotation]) -> list[Quo
             # no cue before it, or a phrase the cue's clause did not take ('called Trump a "liar"
             # and said ...'): the act the quotation is part of
             verb = characterising_verb(doc, q)
+            if verb is None:
+                verb = holding_verb(doc, q)
             if verb is None and ((n_words < PHRASE_MAX_WORDS and not sentence_like(text, q)) or text[q.start].islower()):
                 verb = speakers_verb(doc, q)
                 if verb is not None and cue is not None and cue.idx < q.start and verb is not cue and cue in verb.subtree:
