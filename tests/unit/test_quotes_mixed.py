@@ -116,3 +116,11 @@ def test_a_quotation_deep_in_what_a_report_found_is_part_of_that_clause(nlp):
     assert [summary(q) for q in a.quotes] == [
         ("mixed", 'the ferry company could not account for money meant for "repairs, wages or other running costs."',
          "found", "A harbour board review")]
+
+
+def test_as_someone_put_it_names_the_writer_of_the_words(nlp):
+    after = enriched(nlp, 'The first need of the port is a "steady timetable all year round," as a council report put it.')
+    assert [summary(q) for q in after.quotes] == [
+        ("mixed", 'The first need of the port is a "steady timetable all year round,"', "put", "a council report")]
+    before = enriched(nlp, 'Critics have long seen the mayor, as one columnist put it, as "the ferryman."')
+    assert [summary(q) for q in before.quotes] == [("direct", "the ferryman.", "put", "one columnist")]

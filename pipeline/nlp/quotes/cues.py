@@ -170,3 +170,16 @@ def holding_verb(doc: Doc, q: Quotation) -> Token | None:
         if tok.pos_ in ("VERB", "AUX") and tok.idx < q.start and tok.lower_ in HOLDING_FORMS:
             return tok
     return None
+
+
+def as_put_it(doc: Doc, q: Quotation) -> Token | None:
+    """'..., as a Homeland Security memo put it' / 'as The New Yorker put it, "the operator."': the
+    writer of the words, named in an 'as ... put it' clause of the quotation's sentence."""
+    first, last = sent_of(doc, q.start), sent_of(doc, max(q.end - 1, q.start))
+    for sent in {s.start: s for s in (first, last) if s is not None}.values():
+        for tok in sent:
+            if tok.lower_ in ("put", "puts") and tok.pos_ == "VERB" \
+                    and any(c.lower_ == "it" and c.dep_ == "dobj" for c in tok.children) \
+                    and any(c.lower_ == "as" and c.dep_ == "mark" for c in tok.children):
+                return tok
+    return None

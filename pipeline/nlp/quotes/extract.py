@@ -7,13 +7,23 @@ import re
 from spacy.tokens import Doc, Token
 
 from pipeline.nlp.quotes.attribution import speaker_of
-from pipeline.nlp.quotes.cues import characterising_verb, find_cue, holding_verb, is_according, is_cue, speakers_verb, token_at
+from pipeline.nlp.quotes.cues import (
+    as_put_it,
+    characterising_verb,
+    find_cue,
+    holding_verb,
+    is_according,
+    is_cue,
+    speakers_verb,
+    token_at,
+)
 from pipeline.nlp.quotes.indirect import find_indirect
 from pipeline.nlp.quotes.marks import MARKS, Quotation, find_quotations, opens_sentence
 from pipeline.nlp.quotes.nouns import speech_noun
 from pipeline.nlp.quotes.spans import (
     clause_span,
     clip_segments,
+    edges,
     embedded,
     goes_on,
     make_mixed,
@@ -115,6 +125,16 @@ def _direct_quotes(doc: Doc, text: str, quotations: list[Quotation]) -> list[Quo
                 make_mixed(q, cue)
         if q.kind == "direct" and cue is not None and cue.idx < q.start:
             _with_lead_before_attribution(doc, text, q, cue)
+        put = as_put_it(doc, q) if cue is None else None
+        if put is not None and not _next_to(text, q, put):
+            put = None
+        if put is not None:
+            cue = put
+            if put.idx > q.end and put.head is not put:
+                # 'the requirement is a "lawful source of income," as a memo put it': the clause it glosses
+                toks = edges([t for t in put.head.subtree if t not in put.subtree and t.sent == put.sent])
+                if toks:
+                    mixed_over(text, q, (toks[0].idx, toks[-1].idx + len(toks[-1])))
         if q.kind == "direct" and (cue is None or cue.idx > q.end):
             # "Trump's claim that there were "thousands of shootings" in ...": the noun reports it
             found_noun = speech_noun(doc, q)
@@ -133,7 +153,7 @@ def _direct_quotes(doc: Doc, text: str, quotations: list[Quotation]) -> list[Quo
             if verb is not None and make_mixed(q, verb):
                 cue = verb
         if q.kind == "direct" and n_words < MIN_QUOTE_WORDS and not sentence_like(text, q) \
-                and not _attributed_after(text, q, cue):
+                and not _attributed_after(text, q, cue) and not (put is not None and cue is put):
             continue  # a scare quote, a title or a nickname, not speech
         if q.kind == "direct" and cue is None and n_words < PHRASE_MAX_WORDS and text[q.start].islower():
             continue  # a phrase quoted in passing, with no one saying it
@@ -146,6 +166,17 @@ def _direct_quotes(doc: Doc, text: str, quotations: list[Quotation]) -> list[Quo
         q.cue = cue
         found.append(q)
     return found
+
+
+def _next_to(text: str, q: Quotation, put: Token) -> bool:
+    """'as X put it, "..."' / '"...," as X put it': the clause touches the quotation (only
+    punctuation between), so it glosses these words and not a sentence around them."""
+    clause = list(put.head.subtree) if put.dep_ == "advcl" else list(put.subtree)
+    as_tok = next((c for c in put.children if c.lower_ == "as"), put)
+    if put.idx > q.end:
+        return not text[q.end:as_tok.idx].strip(" \t,;\"\u201d\u00bb")
+    end = put.right_edge.idx + len(put.right_edge)
+    return bool(clause) and not text[end:q.start].strip(" \t,:\"\u201c\u00ab")
 
 
 def _with_lead_before_attribution(doc: Doc, text: str, q: Quotation, cue: Token) -> None:
