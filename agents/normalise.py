@@ -1,7 +1,7 @@
 """Agent ``normalise``: news.raw -> news.normalised (or news.deadletter).
 
-Also the duplicate detector: fingerprints are written to a global table's changelog, and
-every worker follows that changelog into its in-memory LSH index (every worker learns of
+Also the duplicate detector: fingerprints are written to a one-partition topic, and every
+worker follows that topic into its in-memory LSH index (every worker learns of
 every story, whichever partition it came in on, and a restarted worker reads them all back
 before judging its first story).
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from faust.types import EventT, StreamT, TableT
+from faust.types import EventT, StreamT
 
 from agents import tail
 from agents.context import Context
@@ -32,6 +32,7 @@ from pipeline.normalise.dedupe import DuplicateIndex, Fingerprint
 from schemas.records import NormalisedArticle
 
 log = logging.getLogger("newswire.normalise")
+FINGERPRINTS = "dedupe-fingerprints"
 # How long a starting worker waits to have read the fingerprints changelog before judging
 # stories: reading 50,000 fingerprints (the default window) takes a few seconds.
 FINGERPRINTS_WAIT_S = 60.0
@@ -41,7 +42,7 @@ FINGERPRINTS_WAIT_S = 60.0
 class NormaliseStep:
     ctx: Context
     index: DuplicateIndex
-    remember: Callable[[Fingerprint], None]  # persists a fingerprint (the global table's changelog)
+    remember: Callable[[Fingerprint], None]  # persists a fingerprint (the fingerprints topic)
 
     def process(self, value: bytes) -> tuple[NormalisedArticle, Fingerprint]:
         """Parse, normalise and check for a duplicate: CPU work, run off the event loop."""
@@ -76,13 +77,17 @@ class NormaliseStep:
 
 def register(ctx: Context) -> None:
     app, settings, topics = ctx.app, ctx.settings, ctx.topics
-    fingerprints: TableT[bytes, bytes] = app.GlobalTable("dedupe-fingerprints", key_type=bytes,
-                                                         value_type=bytes, partitions=1)
+    # The fingerprints' durable store: one partition, so that every worker reads them in the
+    # order they were written. The name is the one the Faust GlobalTable used before, so a
+    # deployment keeps what it remembered.
+    fingerprints = app.topic(f"{app.conf.id}-{FINGERPRINTS}-changelog", key_type=bytes, value_type=bytes,
+                             key_serializer="raw", value_serializer="raw", partitions=1, compacting=True,
+                             internal=True, config=ctx.topics.config)
     index = DuplicateIndex(threshold=settings.dedupe_threshold, window=settings.dedupe_window)
     caught_up = asyncio.Event()
 
     def remember(fp: Fingerprint) -> None:
-        fingerprints.send_changelog(0, fp.article_id.encode(), orjson.dumps(fp.to_dict()))
+        fingerprints.send_soon(key=fp.article_id.encode(), value=orjson.dumps(fp.to_dict()), partition=0)
 
     def learn(message: Any) -> None:
         """A fingerprint from the changelog (any worker's, this one's included: adding is
@@ -93,9 +98,11 @@ def register(ctx: Context) -> None:
 
     @app.task
     async def follow_fingerprints() -> None:
-        # The table is the fingerprints' durable store; the index learns of them by following
-        # its changelog, since the GlobalTable itself reads it only while recovering (agents/tail.py).
-        await tail.follow(settings, fingerprints.changelog_topic.get_topic_name(), learn,
+        # Every worker reads every fingerprint, live (a Faust GlobalTable reads its changelog only
+        # while recovering, agents/tail.py), and at start only the last ``window`` of them: the
+        # index forgets older ones anyway, so start-up time and memory do not grow with history.
+        await fingerprints.maybe_declare()
+        await tail.follow(settings, fingerprints.get_topic_name(), learn, back=settings.dedupe_window,
                           on_caught_up=caught_up.set)
 
     step = NormaliseStep(ctx, index, remember)

@@ -17,6 +17,8 @@ class Topics:
     enriched: faust.TopicT
     quotes: faust.TopicT
     deadletter: faust.TopicT
+    # min.insync.replicas for the topics newswire creates (None: the broker's default)
+    config: dict[str, str] | None = None
     # Set once the output topics exist: /readyz waits for it, so that a consumer subscribing
     # the moment the pipeline is ready finds its topic.
     outputs_declared: bool = False
@@ -40,6 +42,7 @@ def declare(app: faust.App, settings: Settings) -> Topics:
         enriched=topic(settings.topic_enriched),
         quotes=topic(settings.topic_quotes),
         deadletter=topic(settings.topic_deadletter),
+        config=config,
     )
 
     @app.task

@@ -1,5 +1,5 @@
-"""Worker state that must survive a restart: the duplicate detector's fingerprints (a Faust
-global table), and the group view on the dashboard when a second worker joins."""
+"""Worker state that must survive a restart: the duplicate detector's fingerprints (a topic
+every worker follows), and the group view on the dashboard when a second worker joins."""
 
 from __future__ import annotations
 

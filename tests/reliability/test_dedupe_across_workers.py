@@ -1,6 +1,6 @@
 """The duplicate detector across workers: an original enriched by one worker and a copy that
 arrives later on a partition another worker owns. Each worker keeps its own index; the
-fingerprints table (a Faust global table) is how the other worker learns of the original."""
+fingerprints topic, which every worker follows, is how the other worker learns of the original."""
 
 from __future__ import annotations
 
