@@ -39,7 +39,7 @@ def test_an_attribution_inside_the_sentence_it_reports_gives_two_segments(nlp):
 def test_according_to_taken_for_a_noun_phrase_still_reports_the_rest_of_the_sentence(nlp):
     a = enriched(nlp, 'According to radio host Owen Petrakis, the plan smacks of "panic" and haste.')
     assert [(q.kind, q.text, cue(q), speaker(q)) for q in a.quotes] == [
-        ("indirect", 'the plan smacks of "panic" and haste', "According to", "Owen Petrakis")]
+        ("mixed", 'the plan smacks of "panic" and haste', "According to", "Owen Petrakis")]
 
 
 def test_a_programme_title_is_not_a_quote(nlp):

@@ -17,7 +17,7 @@ from pipeline.nlp.quotes.cues import (
     speakers_verb,
     token_at,
 )
-from pipeline.nlp.quotes.indirect import find_indirect
+from pipeline.nlp.quotes.indirect import according_content, find_indirect
 from pipeline.nlp.quotes.marks import MARKS, Quotation, find_quotations, opens_sentence
 from pipeline.nlp.quotes.nouns import speech_noun
 from pipeline.nlp.quotes.spans import (
@@ -125,6 +125,13 @@ def _direct_quotes(doc: Doc, text: str, quotations: list[Quotation]) -> list[Quo
                 make_mixed(q, cue)
         if q.kind == "direct" and cue is not None and cue.idx < q.start:
             _with_lead_before_attribution(doc, text, q, cue)
+        if q.kind == "direct" and cue is not None and is_according(cue) and len(q.segments) == 1 \
+                and (not sentence_like(text, q) or text[q.start].islower()):
+            # 'According to the complaint, the firm ran a "massive scheme" for years': a phrase quoted in
+            # the clause that 'according to' reports is part of it (one mixed quote over the clause)
+            span = according_content(cue)
+            if span is not None and text[span[0]:q.start].strip(" \t\"\u201c\u00ab"):
+                mixed_over(text, q, span)
         put = as_put_it(doc, q) if cue is None else None
         if put is not None and not _next_to(text, q, put):
             put = None

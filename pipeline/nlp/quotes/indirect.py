@@ -58,7 +58,7 @@ def find_indirect(doc: Doc, text: str, found: list[Quotation], furniture: list[t
     return out
 
 
-def _according_content(verb: Token) -> tuple[int, int] | None:
+def according_content(verb: Token) -> tuple[int, int] | None:
     """'X, according to Y': the clause 'according to' hangs on, without the source."""
     to = next(c for c in verb.children if c.lower_ == "to")
     head = verb.head
@@ -105,7 +105,7 @@ def parenthetical_content(verb: Token) -> list[tuple[int, int]] | None:
 def indirect_content(verb: Token) -> tuple[int, int] | None:
     """The reported clause of a reporting verb with no quote marks, if it has one."""
     if is_according(verb):
-        return _according_content(verb)
+        return according_content(verb)
     described = described_content(verb)
     if described is not None:
         return described

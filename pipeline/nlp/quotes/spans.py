@@ -67,6 +67,12 @@ def clause_span(clause: Token, verb: Token) -> tuple[int, int]:
             # '... would not back Ortiz, the mayor's rival' / '..., which ...' closing the clause: the
             # reporter's note on a name, not part of what was said
             others.update(t.i for t in d.subtree)
+        if after_comma and d.dep_ == "advcl" and d.tag_ == "VBG" and d.right_edge.i >= clause.right_edge.i - 1 \
+                and any(m in text[clause.left_edge.idx:d.left_edge.idx] for m in MARKS):
+            # 'wondered whether the panel will be "fair" to him, engaging in ...': a participle closing a
+            # clause that quotes a phrase is the reporter's gloss on the act (without a quoted phrase, PolNeAR
+            # keeps it in the clause: the rule is held to the mixed quotes)
+            others.update(t.i for t in d.subtree)
     subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     for child in clause.lefts:
         if child.dep_ in ("prep", "npadvmod") and subject is not None and child.i < subject.i \
@@ -86,7 +92,7 @@ def clause_span(clause: Token, verb: Token) -> tuple[int, int]:
 def make_mixed(q: Quotation, verb: Token) -> bool:
     """Widen the quotation to what ``verb`` reports around it, if that clause holds it whole."""
     if verb.lower_ == "according":
-        return False  # 'according to X, the plan smacks of "panic"': the clause is an indirect quote
+        return False  # 'according to X, the plan smacks of "panic"': not the verb's dependents (extract takes the clause)
     s, e = reported_span(verb, q.start, q.end + 1)
     if s is None or s > q.start or e < q.end - 1:
         return False
@@ -100,6 +106,12 @@ def make_mixed(q: Quotation, verb: Token) -> bool:
     # the end of the last quotation in the span ('as "reckless" and a "gift" at a meeting')
     marks = [i for i in range(q.end + 1, end) if text[i] in MARKS]
     last = marks[-1] if len(marks) >= 2 and len(marks) % 2 == 0 else q.end
+    if verb.lower_ in CHARACTERISING_FORMS and verb.idx < q.start and end <= last + 2 \
+            and not (text[q.start].isupper() or text[last - 1] in ".!?"):
+        # 'rated 30% of the claims as "false," compared to 11% of ...': a characterisation goes on in a
+        # phrase or clause the parser hung on the verb (a preposition or a conjunction opens it; not
+        # 'and threatened ...', ', referring to ...' or an apposition: the reporter's words)
+        end = max(end, _rest_of_sentence(verb, last, opened=True))
     if verb.lower_ in CHARACTERISING_FORMS and end > last + 1 and _circumstance_after(verb.doc, text, last, end):
         end = last  # 'described the plan as a "costly mistake" during a town-hall meeting': when and where are the reporter's
     closing = re.match(r"[,;:]?[\"\u201d\u00bb]", text[end:end + 2]) if end in (q.end, last) else None
@@ -114,14 +126,19 @@ def make_mixed(q: Quotation, verb: Token) -> bool:
     return True
 
 
-def _rest_of_sentence(verb: Token, closing: int) -> int:
+def _rest_of_sentence(verb: Token, closing: int, opened: bool = False) -> int:
     """'said waterboarding is "peanuts," compared to what ...': the parser hung the rest of the
-    reported sentence on the cue; where it ends (no other cue, quotation or attribution in it)."""
+    reported sentence on the cue; where it ends (no other cue, quotation or attribution in it).
+    ``opened``: only a rest that a preposition or a subordinating conjunction opens, or the noun
+    the quoted phrase modifies."""
     text = doc_text(verb.doc)
     m = re.match(r",?[\"\u201d\u00bb]?,?[ \t]+(?=[a-z])", text[closing:closing + 5])
     if m is None:
         return closing
     rest = [t for t in verb.sent if t.idx >= closing + m.end() and in_reach(t, verb)]
+    if opened and rest and not (rest[0].dep_ in ("prep", "mark", "agent") or rest[0].tag_ == "IN"
+                                or any(t.head is rest[0] for t in verb.sent if verb.idx < t.idx < closing)):
+        return closing
     if not rest or any(is_cue(t) or is_according(t) or t.text in MARKS or t.lower_ in CHARACTERISING_FORMS
                        or (t.dep_ == "conj" and t.head is verb)
                        or (t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "conj") for t in rest):
