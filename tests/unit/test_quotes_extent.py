@@ -43,3 +43,28 @@ def test_a_phrase_quoted_in_what_according_to_reports_is_part_of_that_clause(nlp
     assert [summary(q) for q in a.quotes] == [
         ("mixed", 'the port authority ran a "deeply flawed and costly tendering" process for six years',
          "According to", "the audit")]
+
+
+def test_a_closing_which_clause_is_the_reporters_note_and_the_object_shown_is_not_the_speaker(nlp):
+    a = enriched(nlp, "The mayor made the remark while showing support for the council's \"harbour renewal fund\", "
+                      "which would pay for new cranes at the port.")
+    assert [summary(q) for q in a.quotes] == [
+        ("mixed", "support for the council's \"harbour renewal fund\"", "showing", "The mayor")]
+
+
+def test_a_quotation_inside_an_earlier_report_is_not_joined_to_the_next(nlp):
+    a = enriched(nlp, 'Maria Lopez said the old port felt "like a ghost town these days," she said. "We have lost two '
+                      'shipping lines this year."')
+    assert [(q.kind, q.text) for q in a.quotes] == [
+        ("mixed", 'the old port felt "like a ghost town these days,"'),
+        ("direct", "We have lost two shipping lines this year.")]
+    assert [q.speaker.name if q.speaker else None for q in a.quotes] == ["Maria Lopez", "Maria Lopez"]
+
+
+def test_a_quotation_split_by_its_own_attribution_is_still_one_quote(nlp):
+    a = enriched(nlp, '"The port feels like a ghost town these days," Maria Lopez said. "We have lost two shipping '
+                      'lines this year."')
+    (q,) = a.quotes
+    assert (q.kind, [s.text for s in q.segments], q.speaker.text if q.speaker else None) == (
+        "direct", ["The port feels like a ghost town these days", "We have lost two shipping lines this year."],
+        "Maria Lopez")

@@ -12,7 +12,7 @@ import re
 from spacy.tokens import Doc, Token
 
 from pipeline.nlp.cues import CHARACTERISING_FORMS, SPEECH_FORMS
-from pipeline.nlp.quotes.cues import inside, token_at
+from pipeline.nlp.quotes.cues import HOLDING_FORMS, inside, token_at
 from pipeline.nlp.quotes.doctext import doc_text
 from pipeline.nlp.quotes.marks import Quotation, paragraph_index
 from pipeline.nlp.quotes.nouns import possessor
@@ -109,9 +109,11 @@ def _subject_elsewhere(verb: Token, quoted: list[tuple[int, int]]) -> Token | No
                 for grand in child.children:
                     if grand.dep_ == "pobj":
                         return grand
-    if SPEECH_FORMS.get(verb.lower_) not in ADDRESSING and verb.lower_ not in CHARACTERISING_FORMS:
+    if SPEECH_FORMS.get(verb.lower_) not in ADDRESSING and verb.lower_ not in CHARACTERISING_FORMS \
+            and verb.lower_ not in HOLDING_FORMS:
         # inverted: "..., said Saleh." (the object of "telling reporters" or "calling
-        # himself the king of debt" is the listener or the one described, never the speaker)
+        # himself the king of debt" is the listener or the one described, never the speaker;
+        # nor is the object of "showing support for ..." the one who shows it)
         for child in verb.rights:
             if child.dep_ in ("dobj", "attr", "oprd", "dep", "appos") and child.pos_ in ("PROPN", "NOUN") \
                     and child.ent_type_ not in _NOT_SPEAKERS and not (quoted and inside(child.idx, quoted)):

@@ -63,7 +63,7 @@ def extract_quotes(doc: Doc, article: NormalisedArticle, entities: list[Entity])
     text = article.text
     furniture = story_furniture(article)
     quotations = [q for q in find_quotations(text) if not _overlaps(q.start, q.end, furniture)]
-    quotations = merge_split(text, quotations)
+    quotations = merge_split(text, quotations, doc)
     # nothing quoted (before mixed quotes widen it) and no headline, dateline or byline speaks
     # (furniture narrowed by one character each side: ``inside`` counts the marks around a quotation)
     marked = [seg for q in quotations for seg in q.segments] + [(s + 1, e - 1) for s, e in furniture]

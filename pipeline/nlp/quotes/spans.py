@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Token
 from pipeline.nlp.cues import CHARACTERISING_FORMS, SPEECH_FORMS
 from pipeline.nlp.quotes.cues import in_reach, is_according, is_cue, token_at
 from pipeline.nlp.quotes.doctext import doc_text
-from pipeline.nlp.quotes.marks import MARKS, Quotation
+from pipeline.nlp.quotes.marks import MARKS, Quotation, paragraph_index
 
 # a sentence ends inside the attribution between two quotations ('..., who works in retail.
 # Roloson supports Clinton. "..."'): they are two quotes. A full stop after a short capitalised
@@ -136,6 +136,8 @@ def _rest_of_sentence(verb: Token, closing: int, opened: bool = False) -> int:
     if m is None:
         return closing
     rest = [t for t in verb.sent if t.idx >= closing + m.end() and in_reach(t, verb)]
+    if rest and rest[0].tag_ in ("WDT", "WP") and text[closing:rest[0].idx].strip(" \t\"\u201d\u00bb") == ",":
+        return closing  # '"public option", which would allow ...': the reporter's note on the phrase
     if opened and rest and not (rest[0].dep_ in ("prep", "mark", "agent") or rest[0].tag_ == "IN"
                                 or any(t.head is rest[0] for t in verb.sent if verb.idx < t.idx < closing)):
         return closing
@@ -253,11 +255,29 @@ def reported_span(cue: Token, at: int | None = None, until: int = 0) -> tuple[in
             toks.extend(_later_quoted(rights[n + 1:], cue, until))
             break
     toks = edges(sorted(toks, key=lambda t: t.i))
+    if at is not None:
+        toks = _without_closing_relative(toks, at)
     while toks and toks[0].dep_ == "mark" and toks[0].lower_ in ("that", "whether"):
         toks = edges(toks[1:])
     if not toks:
         return None, 0
     return toks[0].idx, toks[-1].idx + len(toks[-1])
+
+
+def _without_closing_relative(toks: list[Token], at: int) -> list[Token]:
+    """'support for the "harbour fund", which would pay for ...': a relative clause after a comma
+    that closes what a verb reports, past the quotation and outside any quotation, is the
+    reporter's note on the phrase, as in a reported clause (:func:`clause_span`)."""
+    if not toks:
+        return toks
+    text = doc_text(toks[0].doc)
+    for d in toks:
+        if d.dep_ == "relcl" and d.left_edge.tag_ in ("WDT", "WP") and d.left_edge.idx > at \
+                and d.doc[d.left_edge.i - 1].text == "," and d.right_edge.i >= toks[-1].i - 1 \
+                and not _quoting(text, toks[0].idx, d.left_edge.idx):
+            drop = {t.i for t in d.subtree}
+            return edges([t for t in toks if t.i not in drop])
+    return toks
 
 
 def _later_quoted(later: list[Token], cue: Token, until: int) -> list[Token]:
@@ -284,14 +304,15 @@ def sentence_like(text: str, q: Quotation) -> bool:
     return content[:1].isupper() and content[-1:] in ".!?," and len(content.split()) >= SENTENCE_MIN_WORDS
 
 
-def merge_split(text: str, quotations: list[Quotation]) -> list[Quotation]:
+def merge_split(text: str, quotations: list[Quotation], doc: Doc) -> list[Quotation]:
     """Join ``"...," he said, "..."`` (and ``"...," he said. "..."``) into one quotation with
     two segments.
 
     The first part must end in a comma (the attribution completes its sentence), only the
     attribution may stand between the parts, and it must hold exactly one cue:
     ``"...." He added, "..."``, ``"...," he said, adding, "..."`` and ``the "women's card"
-    and said that Rubio is "weak"`` are two quotations each."""
+    and said that Rubio is "weak"`` are two quotations each; so are ``Lopez said the port was
+    "a lost cause," she said. "..."``: the first is part of what an earlier verb reports."""
     out: list[Quotation] = []
     for q in quotations:
         if out:
@@ -305,11 +326,22 @@ def merge_split(text: str, quotations: list[Quotation]) -> list[Quotation]:
                 and sum(w.lower().strip(",.:") in SPEECH_FORMS for w in between.split()) == 1
                 and not _own_attribution(text, q)
                 and _SENTENCE_GOES_ON.match(text, q.end) is None
+                and not _reported_before(doc, text, prev.start)
             ):
                 prev.segments.extend(q.segments)
                 continue
         out.append(q)
     return out
+
+
+def _reported_before(doc: Doc, text: str, start: int) -> bool:
+    """True when a reporting verb earlier in the quotation's sentence (and paragraph) has it in its
+    clause: the quotation is part of that report, and the attribution after it is another one."""
+    first = token_at(doc, start)
+    if first is None:
+        return False
+    return any(is_cue(t) and first in t.subtree and paragraph_index(text, t.idx) == paragraph_index(text, start)
+               for t in doc[first.sent.start:first.i])
 
 
 def _own_attribution(text: str, q: Quotation) -> bool:
