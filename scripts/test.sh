@@ -16,4 +16,5 @@ need_compose_spec  # docker-compose.yml validation
 .venv/bin/mypy  # the packages and settings in pyproject.toml [tool.mypy]
 .venv/bin/python -m vulture pipeline agents schemas newswire --min-confidence 100  # certain dead code only
 # --durations: the slowest tests in CI's log, to keep the suite within its ~15-minute budget
-exec .venv/bin/python -m pytest -q -p no:cacheprovider --durations=30 "$@"
+# -n 2 --dist loadgroup: two workers, a whole test package each at a time (tests/conftest.py)
+exec .venv/bin/python -m pytest -q -p no:cacheprovider --durations=30 -n 2 --dist loadgroup "$@"
