@@ -4,7 +4,8 @@ The passes, one module each, in the order they run:
 
 1. :mod:`.marks` pairs quotation marks into quotations (no parse needed);
 2. :mod:`.cues` finds each quotation's reporting verb;
-3. :mod:`.spans` shapes what a quote covers (mixed quotes, split quotes, reported clauses);
+3. :mod:`.joins` joins split quotations, and :mod:`.spans` shapes what a quote covers (mixed
+   quotes, reported clauses);
 4. :mod:`.indirect` adds reported speech without marks (and :mod:`.calls` the demands and names
    of ``called for``, ``called on``, ``called X a Y``);
 5. :mod:`.attribution` names each quote's speaker.

@@ -18,6 +18,7 @@ from pipeline.nlp.quotes.cues import (
     token_at,
 )
 from pipeline.nlp.quotes.indirect import according_content, find_indirect
+from pipeline.nlp.quotes.joins import merge_split
 from pipeline.nlp.quotes.marks import MARKS, Quotation, find_quotations, opens_sentence
 from pipeline.nlp.quotes.nouns import speech_noun
 from pipeline.nlp.quotes.spans import (
@@ -28,7 +29,6 @@ from pipeline.nlp.quotes.spans import (
     goes_on,
     make_mixed,
     make_mixed_before,
-    merge_split,
     mixed_over,
     sentence_like,
 )
