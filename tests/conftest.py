@@ -32,8 +32,8 @@ def nlp():
     return load_model()
 
 
-# The suite runs on two pytest-xdist workers (scripts/test.sh: -n 2 --dist loadgroup), one
-# package at a time per worker: a package's fixtures (the Kafka cluster, the dashboard's
+# Most of the suite runs on two pytest-xdist workers (scripts/test.sh: -n 2 --dist loadgroup),
+# one package at a time per worker: a package's fixtures (the Kafka cluster, the dashboard's
 # group, the integration worker) then exist once, and its tests keep their file order. The
 # longest packages go first so the two workers finish close together; much of each package's
 # time is waiting (broker restarts, group joins, session timeouts), which the other fills.

@@ -101,8 +101,12 @@ def test_a_redelivered_article_counts_once(dash_group, broker):
 
 def wait_for_row(dash_group, web: str, check, timeout: float) -> dict:
     deadline = time.monotonic() + timeout
+    rows: dict = {}
     while True:
-        rows = {w["web"]: w for w in dash_group.get("/api/pipeline", 0)["workers"]}
+        try:
+            rows = {w["web"]: w for w in dash_group.get("/api/pipeline", 0)["workers"]}
+        except OSError:  # worker 0 restarting (its supervisor brings it back): ask again
+            rows = {}
         if web in rows and check(rows[web]):
             return rows[web]
         assert time.monotonic() < deadline, f"worker row never matched: {rows.get(web)}"
