@@ -15,16 +15,5 @@ need_compose_spec  # docker-compose.yml validation
 .venv/bin/lint-imports --no-cache  # the layer contracts in pyproject.toml [tool.importlinter]
 .venv/bin/mypy  # the packages and settings in pyproject.toml [tool.mypy]
 .venv/bin/python -m vulture pipeline agents schemas newswire --min-confidence 100  # certain dead code only
-# --durations: the slowest tests in CI's log, to keep the suite within its ~15-minute budget.
-PYTEST=(.venv/bin/python -m pytest -q -p no:cacheprovider --durations=30)
-if [ "$#" -gt 0 ]; then
-  exec "${PYTEST[@]}" "$@"  # the tests asked for, in one process
-fi
-# Everything but the dashboard on two pytest-xdist workers, a whole test package each at a
-# time (tests/conftest.py); then the dashboard's browser and figure tests on their own: they
-# read live states (silent, stalled, keyboard focus after a refresh) that a loaded machine
-# can delay past their waits.
-status=0
-"${PYTEST[@]}" -n 2 --dist loadgroup --ignore=tests/dashboard || status=$?
-"${PYTEST[@]}" tests/dashboard || status=$?
-exit "$status"
+# --durations: the slowest tests in CI's log, to keep the suite within its ~15-minute budget
+exec .venv/bin/python -m pytest -q -p no:cacheprovider --durations=30 "$@"

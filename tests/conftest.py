@@ -32,25 +32,6 @@ def nlp():
     return load_model()
 
 
-# Most of the suite runs on two pytest-xdist workers (scripts/test.sh: -n 2 --dist loadgroup),
-# one package at a time per worker: a package's fixtures (the Kafka cluster, the dashboard's
-# group, the integration worker) then exist once, and its tests keep their file order. The
-# longest packages go first so the two workers finish close together; much of each package's
-# time is waiting (broker restarts, group joins, session timeouts), which the other fills.
-PACKAGE_ORDER = ["kafka", "reliability", "dashboard", "integration", "archive", "unit"]
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    def package(item: pytest.Item) -> str:
-        parts = Path(str(item.path)).relative_to(ROOT / "tests").parts
-        return parts[0] if len(parts) > 1 else "tests"
-
-    rank = {name: i for i, name in enumerate(PACKAGE_ORDER)}
-    items.sort(key=lambda item: rank.get(package(item), len(rank)))  # stable: file order kept within
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(package(item)))
-
-
 def wire_stories() -> list[Path]:
     """Our own story with every feature of the seed; plus the seed itself when it is here."""
     stories = [FIXTURES / "wire_story.txt"]

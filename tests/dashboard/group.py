@@ -22,7 +22,7 @@ import pytest
 from pipeline.broker import free_port
 from tests.helpers import collect, collect_all, produce, run
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent  # the checkout (test-artifacts/ is ignored there)
 INGEST_TOKEN = "dash-ingest-token"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -48,14 +48,19 @@ def test_child_results_equal_in_process_results(nlp):
     assert [comparable(o.encoded) for o in outcomes] == expected
 
 
+# Copies of the three stories sent at once: enough work (seconds) that the kill lands mid-batch
+# (60 articles once finished in under the 0.3 s the test waits, and no restart was needed).
+BATCHES = 200
+
+
 def test_a_killed_child_is_replaced_and_every_article_still_enriched():
     async def go():
         proc = NlpProcess(None, batch_size=16)
         try:
             await proc.warm_up()
             (child,) = proc._pool._processes  # the test needs the child's pid
-            pending = asyncio.ensure_future(proc.enrich(articles() * 20))
-            await asyncio.sleep(0.3)  # mid-batch
+            pending = asyncio.ensure_future(proc.enrich(articles() * BATCHES))
+            await asyncio.sleep(0.3)  # mid-batch: the whole takes seconds
             os.kill(child, signal.SIGKILL)
             return await pending, proc.restarts
         finally:
@@ -63,9 +68,9 @@ def test_a_killed_child_is_replaced_and_every_article_still_enriched():
 
     outcomes, restarts = run(go())
     assert restarts == 1
-    assert len(outcomes) == 60 and all(o.error is None for o in outcomes)
+    assert len(outcomes) == 3 * BATCHES and all(o.error is None for o in outcomes)
     ids = [orjson.loads(o.encoded)["id"] for o in outcomes]
-    assert ids == [i for i, _ in STORIES] * 20
+    assert ids == [i for i, _ in STORIES] * BATCHES
 
 
 def test_an_article_that_breaks_the_batch_fails_alone(monkeypatch, nlp):
