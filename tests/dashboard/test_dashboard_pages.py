@@ -49,6 +49,10 @@ def test_pipeline_page_shows_every_worker_and_the_true_top_10(dash_group, page, 
         states = page.page.eval_on_selector_all("#workers tbody tr", "rs => rs.map(r => r.dataset.state)")
         assert states == ["running", "running"]
     raw_topic = dash_group.env["NEWSWIRE_TOPIC_RAW"]
+    # Right after the feed the page may still show a sample taken before the last commit (offsets
+    # are committed every second, figures published every two): wait for the true value, 0.
+    page.page.wait_for_function("t => document.querySelector(`#lag tr[data-topic='${t}']`)?.dataset.lag === '0'",
+                                arg=raw_topic, timeout=30_000)
     assert page.page.get_attribute(f"#lag tr[data-topic='{raw_topic}']", "data-lag") == "0"
     enrich_out = page.page.text_content("#agents tr[data-agent='enrich'] td:nth-child(3)")
     assert int(enrich_out.replace(",", "")) >= len(dash_group.enriched)
