@@ -8,6 +8,8 @@ import time
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from agents.tail import _at_end  # the one "read to the fetch high watermark" check
+
 
 async def produce(bootstrap: str, topic: str, messages: list[tuple[bytes | None, bytes]]) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
@@ -62,19 +64,11 @@ async def collect_all(bootstrap: str, topic: str, timeout: float = 60.0, headers
                 for m in msgs:
                     records.append((m.key, _decode(m.value), dict(m.headers)) if headers else (m.key, _decode(m.value)))
             assigned = consumer.assignment()
-            if assigned and not batch and await _at_end(consumer, assigned):
+            if assigned and not batch and await _at_end(consumer, list(assigned)):
                 return records
         raise TimeoutError(f"{topic}: not read to its end in {timeout}s ({len(records)} records)")
     finally:
         await consumer.stop()
-
-
-async def _at_end(consumer: AIOKafkaConsumer, partitions: set) -> bool:
-    for tp in partitions:
-        high = consumer.highwater(tp)
-        if high is None or await consumer.position(tp) < high:
-            return False
-    return True
 
 
 def _decode(value: bytes | None) -> dict:
