@@ -36,13 +36,20 @@ def stop(proc):
 
 
 def test_duplicate_detector_survives_restart_and_dashboard_sees_both_workers(broker, tmp_path):
-    env = {**os.environ, "NEWSWIRE_BROKER": broker.url, "NEWSWIRE_APP_ID": f"restart-{uuid.uuid4().hex[:6]}",
-           "NEWSWIRE_DATA_DIR": str(tmp_path)}
+    tag = uuid.uuid4().hex[:6]
+    # Topics of its own: the session's news.raw holds every earlier test's articles, which a new
+    # group would read first, and the package's worker enriches news.raw too (its record of
+    # "orig" would end the wait below before this group had judged "orig").
+    raw, enriched = f"restart-{tag}.raw", f"restart-{tag}.enriched"
+    env = {**os.environ, "NEWSWIRE_BROKER": broker.url, "NEWSWIRE_APP_ID": f"restart-{tag}",
+           "NEWSWIRE_DATA_DIR": str(tmp_path), "NEWSWIRE_TOPIC_RAW": raw,
+           "NEWSWIRE_TOPIC_NORMALISED": f"restart-{tag}.normalised", "NEWSWIRE_TOPIC_ENRICHED": enriched,
+           "NEWSWIRE_TOPIC_QUOTES": f"restart-{tag}.quotes", "NEWSWIRE_TOPIC_DEADLETTER": f"restart-{tag}.deadletter"}
     port = free_port()
     first = start_worker(env, port)
-    run(produce(broker.bootstrap, "news.raw", [(b"orig", orjson.dumps({"id": "orig", "title": "Strike ends",
+    run(produce(broker.bootstrap, raw, [(b"orig", orjson.dumps({"id": "orig", "title": "Strike ends",
                                                                            "body": STORY}))]))
-    run(collect(broker.bootstrap, "news.enriched", lambda rs: any(v["id"] == "orig" for _, v in rs)))
+    run(collect(broker.bootstrap, enriched, lambda rs: any(v["id"] == "orig" for _, v in rs)))
     stop(first)
 
     # Both at once: whichever gets the copy's partition must have read the fingerprints back
@@ -63,11 +70,11 @@ def test_duplicate_detector_survives_restart_and_dashboard_sees_both_workers(bro
         assert len(workers) == 2
 
         copy = {"id": "syndicated", "title": "Valmora port strike is over", "body": STORY}
-        run(produce(broker.bootstrap, "news.raw", [(b"syndicated", orjson.dumps(copy))]))
-        records = run(collect(broker.bootstrap, "news.enriched", lambda rs: any(v["id"] == "syndicated" for _, v in rs)))
+        run(produce(broker.bootstrap, raw, [(b"syndicated", orjson.dumps(copy))]))
+        records = run(collect(broker.bootstrap, enriched, lambda rs: any(v["id"] == "syndicated" for _, v in rs)))
         copies = [v for _, v in records if v["id"] == "syndicated"]
         # at-least-once: a rebalance may deliver the copy twice; every delivery must name the original
-        assert copies and all(c["duplicate_of"] == "orig" for c in copies)
+        assert copies and all(c["duplicate_of"] == "orig" for c in copies), [c["duplicate_of"] for c in copies]
     finally:
         stop(third)
         stop(second)
