@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import time
+import urllib.request
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -86,3 +88,19 @@ def run(coro):
 
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coro).result()
+
+
+def wait_http(url: str, proc: subprocess.Popen, timeout: float = 120.0) -> None:
+    """Until ``url`` answers 200 (a worker's ``/readyz``), failing at once if ``proc`` exits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{proc.args!r} exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except Exception:  # not up yet: refused, reset, a half-written answer or an error status
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} not ready in {timeout:.0f} s")

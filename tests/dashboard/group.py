@@ -20,7 +20,7 @@ import orjson
 import pytest
 
 from pipeline.broker import free_port
-from tests.helpers import collect, collect_all, produce, run
+from tests.helpers import collect, collect_all, produce, run, wait_http
 
 ROOT = Path(__file__).resolve().parent.parent.parent  # the checkout (test-artifacts/ is ignored there)
 INGEST_TOKEN = "dash-ingest-token"
@@ -88,21 +88,6 @@ class Group:
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
 
 
-def _wait_http(url: str, proc: subprocess.Popen, timeout: float = 180.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{proc.args!r} exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except Exception:  # not up yet
-            pass
-        time.sleep(0.5)
-    raise TimeoutError(f"{url} not ready")
-
-
 @pytest.fixture(scope="module", name="browser")
 def browser_fixture():
     """One Chromium per test module.
@@ -151,7 +136,7 @@ def dash_group_fixture(broker, tmp_path_factory):
                                            "-l", "warn"], env=env, stdout=open(logs / f"worker-{port}.log", "wb"),
                                           stderr=subprocess.STDOUT))
         for port, proc in zip(ports, procs[1:], strict=True):
-            _wait_http(f"http://127.0.0.1:{port}/readyz", proc)
+            wait_http(f"http://127.0.0.1:{port}/readyz", proc, 180.0)
         group = Group(env=env, ports=ports, procs=procs, logs=logs, bootstrap=broker.bootstrap)
         # both workers must hold partitions before the feed, or one would take them all
         deadline = time.monotonic() + 120

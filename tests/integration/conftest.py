@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
 
 from pipeline.broker import free_port
+from tests.helpers import wait_http
 
 INGEST_TOKEN = "test-ingest-token"
 
@@ -33,18 +32,7 @@ def pipeline_env(broker, tmp_path_factory) -> dict[str, str]:
 
 
 def wait_ready(port: int, proc: subprocess.Popen, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"worker exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except Exception:
-            pass
-        time.sleep(0.5)
-    raise TimeoutError("worker not ready")
+    wait_http(f"http://127.0.0.1:{port}/readyz", proc, timeout)
 
 
 @pytest.fixture(scope="package")  # stopped with this package: an idle worker costs ~5% of a core

@@ -20,6 +20,7 @@ from pipeline.archive.rows import article_row
 from pipeline.broker import free_port
 from tests.archive.records import encode, story
 from tests.conftest import FIXTURES
+from tests.helpers import wait_http
 
 TOKEN = "archive-dash-token"
 
@@ -56,16 +57,7 @@ def stack(broker, tmp_path_factory):
 
 def wait_ready(port: int, proc: subprocess.Popen, timeout: float = 150.0) -> None:
     """/readyz with the token (behind it, like every page, when one is set)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, f"worker exited with {proc.returncode}"
-        try:
-            if get(port, "/readyz")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise TimeoutError("worker not ready")
+    wait_http(f"http://127.0.0.1:{port}/readyz?{urllib.parse.urlencode({'token': TOKEN})}", proc, timeout)
 
 
 def get(port: int, path: str, token: str | None = TOKEN, **params: str) -> tuple[int, dict]:
