@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +42,8 @@ FINGERPRINTS_WAIT_S = 60.0
 class NormaliseStep:
     ctx: Context
     index: DuplicateIndex
-    remember: Callable[[Fingerprint], None]  # persists a fingerprint (the fingerprints topic)
+    # persists a fingerprint (the fingerprints topic); returns its delivery
+    remember: Callable[[Fingerprint], Awaitable[asyncio.Future[Any]]]
 
     def process(self, value: bytes) -> tuple[NormalisedArticle, Fingerprint]:
         """Parse, normalise and check for a duplicate: CPU work, run off the event loop."""
@@ -70,8 +71,11 @@ class NormaliseStep:
             err = PipelineError(f"{type(exc).__name__}: {exc}", Reason.NORMALISE_FAILED)
             await (await ctx.send_dead_letter(Stage.NORMALISE, err, event))
             return
-        self.remember(fp)
+        # The fingerprint is delivered before the event is done, as the record is: a worker
+        # stopped right after a story must not leave its copies unrecognisable.
+        remembered = await self.remember(fp)
         await (await ctx.send(ctx.topics.normalised, article.id, encode(article), headers=output_headers(event.message)))
+        await remembered
         metrics.record_out(latency=time.monotonic() - started)
 
 
@@ -86,8 +90,8 @@ def register(ctx: Context) -> None:
     index = DuplicateIndex(threshold=settings.dedupe_threshold, window=settings.dedupe_window)
     caught_up = asyncio.Event()
 
-    def remember(fp: Fingerprint) -> None:
-        fingerprints.send_soon(key=fp.article_id.encode(), value=orjson.dumps(fp.to_dict()), partition=0)
+    async def remember(fp: Fingerprint) -> asyncio.Future[Any]:
+        return await ctx.send(fingerprints, fp.article_id, orjson.dumps(fp.to_dict()), partition=0)
 
     def learn(message: Any) -> None:
         """A fingerprint from the changelog (any worker's, this one's included: adding is

@@ -99,7 +99,14 @@ def header(sent: Sent, name: str) -> str:
 async def test_normalise_step_publishes_records_marks_duplicates_and_dead_letters(ctx):
     rec, s = ctx.recorder, ctx.settings
     remembered: list[Fingerprint] = []
-    step = NormaliseStep(ctx, DuplicateIndex(s.dedupe_threshold, s.dedupe_window), remembered.append)
+
+    async def remember(fp: Fingerprint) -> asyncio.Future:
+        remembered.append(fp)
+        done: asyncio.Future = asyncio.get_running_loop().create_future()
+        done.set_result(None)
+        return done
+
+    step = NormaliseStep(ctx, DuplicateIndex(s.dedupe_threshold, s.dedupe_window), remember)
     raw = s.topic_raw
     inputs = {
         "first": event(ctx.app, orjson.dumps({"id": "first", "source": "wire", "body": BODY}), raw),
