@@ -32,22 +32,6 @@ def nlp():
     return load_model()
 
 
-# The test command (scripts/test.sh) runs the Kafka package on one pytest-xdist worker beside
-# the integration, archive and unit packages on the other (``-n 2 --dist loadgroup``): much of
-# the Kafka package's time is waiting on Java brokers (restarts, fencing, ISR), which the other
-# lane fills. The reliability and dashboard packages then run alone: their tests read live
-# states (session timeouts, a frozen broker, what the page shows) that a loaded machine delays.
-PARALLEL_LANES = {"kafka": "kafka", "integration": "local", "archive": "local", "unit": "local"}
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        parts = Path(str(item.path)).relative_to(ROOT / "tests").parts
-        lane = PARALLEL_LANES.get(parts[0]) if len(parts) > 1 else None
-        if lane:
-            item.add_marker(pytest.mark.xdist_group(lane))
-
-
 def wire_stories() -> list[Path]:
     """Our own story with every feature of the seed; plus the seed itself when it is here."""
     stories = [FIXTURES / "wire_story.txt"]
