@@ -41,7 +41,7 @@ def test_every_worker_is_in_every_sample(dash_group):
     seen, reporting = [], []
     for i in range(SAMPLES):
         view = dash_group.get("/api/pipeline", i % 2)
-        seen.append(sorted(w["web"] for w in view["workers"]))
+        seen.append(sorted(str(w["web"]) for w in view["workers"]))
         reporting.append(all(w["state"] != "silent" for w in view["workers"]))
         time.sleep(0.5)
     assert seen == [sorted(f"http://127.0.0.1:{p}/" for p in dash_group.ports)] * SAMPLES
