@@ -61,7 +61,7 @@ async def follow(settings: Settings, topic: str, on_record: Callable[[object], N
                             on_record(message)
                         except Exception:  # one bad record must not stop the feed
                             log.exception("could not read a record of %s", topic)
-                if on_caught_up is not None and not batch and await _at_end(consumer, tps):
+                if on_caught_up is not None and not batch and await at_end(consumer, tps):
                     on_caught_up()
                     on_caught_up = None
         except asyncio.CancelledError:
@@ -73,7 +73,7 @@ async def follow(settings: Settings, topic: str, on_record: Callable[[object], N
             await consumer.stop()
 
 
-async def _at_end(consumer: AIOKafkaConsumer, tps: list[TopicPartition]) -> bool:
+async def at_end(consumer: AIOKafkaConsumer, tps: list[TopicPartition]) -> bool:
     """Each partition read up to the high watermark of its latest fetch. That watermark, not
     ListOffsets: the embedded broker under-reports the latter (agents/lag.py)."""
     for tp in tps:

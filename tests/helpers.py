@@ -10,7 +10,7 @@ import urllib.request
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from agents.tail import _at_end  # the one "read to the fetch high watermark" check
+from agents.tail import at_end  # the one "read to the fetch high watermark" check
 
 
 async def produce(bootstrap: str, topic: str, messages: list[tuple[bytes | None, bytes]]) -> None:
@@ -66,7 +66,7 @@ async def collect_all(bootstrap: str, topic: str, timeout: float = 60.0, headers
                 for m in msgs:
                     records.append((m.key, _decode(m.value), dict(m.headers)) if headers else (m.key, _decode(m.value)))
             assigned = consumer.assignment()
-            if assigned and not batch and await _at_end(consumer, list(assigned)):
+            if assigned and not batch and await at_end(consumer, list(assigned)):
                 return records
         raise TimeoutError(f"{topic}: not read to its end in {timeout}s ({len(records)} records)")
     finally:
@@ -88,6 +88,15 @@ def run(coro):
 
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coro).result()
+
+
+PIPELINE_TOPICS = ("raw", "normalised", "enriched", "quotes", "deadletter")
+
+
+def own_topics(prefix: str) -> dict[str, str]:
+    """Settings that give a pipeline topics of its own (``<prefix>.raw`` ...): no other test's
+    articles in them, and no other group's records to mistake for its own."""
+    return {f"NEWSWIRE_TOPIC_{t.upper()}": f"{prefix}.{t}" for t in PIPELINE_TOPICS}
 
 
 def wait_http(url: str, proc: subprocess.Popen, timeout: float = 120.0) -> None:

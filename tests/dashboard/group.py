@@ -20,7 +20,7 @@ import orjson
 import pytest
 
 from pipeline.broker import free_port
-from tests.helpers import collect, collect_all, produce, run, wait_http
+from tests.helpers import collect, collect_all, own_topics, produce, run, wait_http
 
 ROOT = Path(__file__).resolve().parent.parent.parent  # the checkout (test-artifacts/ is ignored there)
 INGEST_TOKEN = "dash-ingest-token"
@@ -121,8 +121,7 @@ def dash_group_fixture(broker, tmp_path_factory):
         # the dashboard calls a worker stalled after half of this: 20 s instead of the default's
         # 45 s of a test waiting (tests/dashboard/test_dashboard_workers.py)
         "NEWSWIRE_STALL_TIMEOUT": "40",
-        **{f"NEWSWIRE_TOPIC_{t.upper()}": f"dash-{tag}.{t}"
-           for t in ("raw", "normalised", "enriched", "quotes", "deadletter")},
+        **own_topics(f"dash-{tag}"),
     }
     ports = [free_port(), free_port()]
     procs: list[subprocess.Popen] = []

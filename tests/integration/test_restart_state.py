@@ -13,7 +13,7 @@ import uuid
 import orjson
 
 from pipeline.broker import free_port
-from tests.helpers import collect, produce, run
+from tests.helpers import collect, own_topics, produce, run
 from tests.integration.conftest import wait_ready
 
 STORY = ("VALMORA (Reuters) - Dockworkers at the port of Valmora returned to work on Wednesday after a three-day "
@@ -40,11 +40,10 @@ def test_duplicate_detector_survives_restart_and_dashboard_sees_both_workers(bro
     # Topics of its own: the session's news.raw holds every earlier test's articles, which a new
     # group would read first, and the package's worker enriches news.raw too (its record of
     # "orig" would end the wait below before this group had judged "orig").
-    raw, enriched = f"restart-{tag}.raw", f"restart-{tag}.enriched"
+    topics = own_topics(f"restart-{tag}")
+    raw, enriched = topics["NEWSWIRE_TOPIC_RAW"], topics["NEWSWIRE_TOPIC_ENRICHED"]
     env = {**os.environ, "NEWSWIRE_BROKER": broker.url, "NEWSWIRE_APP_ID": f"restart-{tag}",
-           "NEWSWIRE_DATA_DIR": str(tmp_path), "NEWSWIRE_TOPIC_RAW": raw,
-           "NEWSWIRE_TOPIC_NORMALISED": f"restart-{tag}.normalised", "NEWSWIRE_TOPIC_ENRICHED": enriched,
-           "NEWSWIRE_TOPIC_QUOTES": f"restart-{tag}.quotes", "NEWSWIRE_TOPIC_DEADLETTER": f"restart-{tag}.deadletter"}
+           "NEWSWIRE_DATA_DIR": str(tmp_path), **topics}
     port = free_port()
     first = start_worker(env, port)
     run(produce(broker.bootstrap, raw, [(b"orig", orjson.dumps({"id": "orig", "title": "Strike ends",
